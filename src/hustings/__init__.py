@@ -1,0 +1,1 @@
+"""Hustings: internal elections for membership organisations."""

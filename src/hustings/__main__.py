@@ -1,0 +1,7 @@
+"""Allow `python -m hustings`."""
+
+import sys
+
+from hustings.cli import main
+
+sys.exit(main())

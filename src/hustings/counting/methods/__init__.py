@@ -1,0 +1,1 @@
+"""One module per counting method, each exposing count_<method>(context)."""

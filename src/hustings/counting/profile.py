@@ -1,0 +1,144 @@
+"""Ballot profiles: every distinct ballot stored once, with how many voters cast it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from hustings.counting.errors import CountError
+
+__all__ = ["Profile"]
+
+IntArray = npt.NDArray[np.int64]
+RankArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """A compressed ballot profile.
+
+    `rankings[i]` holds ballot i's candidate indices (0-based) in preference order, padded with -1
+    on the right; for a block vote the order of the marks carries no meaning. `weights[i]` is the
+    number of voters who cast ballot i. Identical ballots appear once. A ballot with no marks is a
+    blank ballot; it is kept so that counts can report it.
+    """
+
+    candidates: tuple[str, ...]
+    rankings: RankArray
+    weights: IntArray
+    seats: int | None = None
+    title: str = ""
+    withdrawn: frozenset[int] = field(default_factory=frozenset)
+    #: Ballots rejected before counting (spoilt papers), reported but never counted.
+    rejected: int = 0
+
+    def __post_init__(self) -> None:
+        if len(set(self.candidates)) != len(self.candidates):
+            seen: set[str] = set()
+            dupes = sorted({c for c in self.candidates if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+            raise CountError(f"candidate names must be unique; repeated: {', '.join(dupes)}")
+        if self.rankings.ndim != 2 or self.rankings.shape[0] != self.weights.shape[0]:
+            raise CountError("rankings must be a 2-D array with one row per weight")
+        for index in self.withdrawn:
+            if not 0 <= index < len(self.candidates):
+                raise CountError(f"withdrawn candidate number {index + 1} does not exist")
+
+    @classmethod
+    def from_ballots(
+        cls,
+        candidates: Sequence[str],
+        ballots: Iterable[tuple[Sequence[int], int]],
+        *,
+        seats: int | None = None,
+        title: str = "",
+        withdrawn: Iterable[int] = (),
+        rejected: int = 0,
+    ) -> Profile:
+        """Build a profile from (ranking, weight) pairs, merging identical rankings."""
+        merged: dict[tuple[int, ...], int] = {}
+        for ranking, weight in ballots:
+            key = tuple(int(c) for c in ranking)
+            merged[key] = merged.get(key, 0) + int(weight)
+        return cls.from_counts(
+            candidates, merged, seats=seats, title=title, withdrawn=withdrawn, rejected=rejected
+        )
+
+    @classmethod
+    def from_counts(
+        cls,
+        candidates: Sequence[str],
+        counts: dict[tuple[int, ...], int],
+        *,
+        seats: int | None = None,
+        title: str = "",
+        withdrawn: Iterable[int] = (),
+        rejected: int = 0,
+    ) -> Profile:
+        """Build a profile from a mapping of distinct rankings to their number of voters."""
+        n = len(candidates)
+        width = max((len(r) for r in counts), default=0)
+        rankings = np.full((len(counts), max(width, 1)), -1, dtype=np.int32)
+        weights = np.zeros(len(counts), dtype=np.int64)
+        for row, (ranking, weight) in enumerate(counts.items()):
+            if weight < 0:
+                raise CountError(f"ballot {list(ranking)} has a negative weight {weight}")
+            if len(set(ranking)) != len(ranking):
+                raise CountError(f"ballot {list(ranking)} ranks a candidate twice")
+            for c in ranking:
+                if not 0 <= c < n:
+                    raise CountError(f"ballot {list(ranking)} names candidate {c + 1} of {n}")
+            rankings[row, : len(ranking)] = ranking
+            weights[row] = weight
+        return cls(
+            candidates=tuple(candidates),
+            rankings=rankings,
+            weights=weights,
+            seats=seats,
+            title=title,
+            withdrawn=frozenset(withdrawn),
+            rejected=rejected,
+        )
+
+    @property
+    def total_weight(self) -> int:
+        """Return the number of ballots, counting each distinct ballot by its weight."""
+        return int(self.weights.sum())
+
+    def ballots(self) -> Iterator[tuple[tuple[int, ...], int]]:
+        """Yield each distinct ballot as (candidate indices in order, weight)."""
+        for row, weight in zip(self.rankings.tolist(), self.weights.tolist(), strict=True):
+            yield tuple(c for c in row if c >= 0), weight
+
+    def index(self, name: str) -> int:
+        """Return the index of the candidate with this exact name."""
+        try:
+            return self.candidates.index(name)
+        except ValueError:
+            raise CountError(f"no candidate is named {name!r}") from None
+
+    def canonical(self) -> Profile:
+        """Return the same profile with its distinct ballots in a canonical (sorted) order."""
+        order = np.lexsort(self.rankings.T[::-1])
+        return Profile(
+            candidates=self.candidates,
+            rankings=self.rankings[order],
+            weights=self.weights[order],
+            seats=self.seats,
+            title=self.title,
+            withdrawn=self.withdrawn,
+            rejected=self.rejected,
+        )
+
+    def digest(self) -> str:
+        """Return a SHA-256 of the profile's content, independent of ballot order."""
+        canon = self.canonical()
+        h = hashlib.sha256()
+        h.update("\x1f".join(self.candidates).encode())
+        h.update(repr((self.seats, sorted(self.withdrawn), self.rejected)).encode())
+        for ranking, weight in canon.ballots():
+            h.update(f"{weight}:{','.join(map(str, ranking))};".encode())
+        return h.hexdigest()
