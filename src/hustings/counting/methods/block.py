@@ -5,9 +5,11 @@ votes win. A ballot that marks more candidates than there are seats is void (an 
 ballot that marks no standing candidate. Equal votes are separated by lot wherever the order matters.
 
 Representation rules are applied afterwards by substitution, as the Labour Party's procedural rules
-for elections to national committees did from 2010 to 2018: while the winners break a rule, the
-lowest-placed winner who can give way is replaced by the highest-placed candidate not elected who
-can take the place. See docs/counting/block.md for the exact algorithm.
+for elections to national committees did from 2010 to 2018: the lowest-placed winners whom a rule
+cannot keep are replaced, one at a time, by the highest-placed candidates not elected whom it
+needs. With several rules the winners are found by going down the candidates in order of votes and
+keeping each one unless that would leave the rules impossible to meet; for a single rule this is
+exactly Labour's substitution. See docs/counting/block.md.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ def count_block(context: CountContext) -> CountResult:
     names = context.names
     places = min(context.seats, len(context.standing))
     votes, valid, blank, over = _tally(context)
-    invalid = blank + over + profile.rejected
 
     order = sorted(context.standing, key=lambda c: (-votes[c], c))
     winners = _first_winners(context, order, votes, places)
@@ -50,33 +51,26 @@ def count_block(context: CountContext) -> CountResult:
         )
     ]
 
-    # A winner's place in the order of votes: first-stage winners in their (lot-settled) order,
-    # then substitutes in the order they took their seats. Lower is higher placed.
-    rank = {c: i for i, c in enumerate(winners)}
-    current = list(winners)
-    fixed: set[int] = set()
-    removed: set[int] = set()
-    while context.constraints and context.constraints.violations(current):
-        stage_number = len(stages) + 1
-        rule, out, into = _substitution(context, current, rank, fixed, removed, votes, stage_number)
-        current[current.index(out)] = into
-        fixed.add(into)
-        removed.add(out)
-        rank[into] = len(rank)
-        stages.append(
-            Stage(
-                number=stage_number,
-                action="substitution",
-                subjects=(names[out], names[into]),
-                totals=totals,
-                non_transferable=_dec(0),
-                elected=(names[into],),
-                excluded=(names[out],),
-                note=_substitution_note(names, votes, out, into, rule, places),
+    final = winners
+    if context.constraints and context.constraints.violations(winners):
+        final = _within_rules(context, order, votes, winners, places)
+        current = list(winners)
+        for out, into in _exchanges(context, winners, final):
+            before = list(current)
+            current[current.index(out)] = into
+            stages.append(
+                Stage(
+                    number=len(stages) + 1,
+                    action="substitution",
+                    subjects=(names[out], names[into]),
+                    totals=totals,
+                    non_transferable=_dec(0),
+                    elected=(names[into],),
+                    excluded=(names[out],),
+                    note=_substitution_note(context, votes, out, into, before, places),
+                )
             )
-        )
 
-    elected = sorted(current, key=lambda c: (-votes[c], rank[c]))
     return CountResult(
         method="block",
         rule_version=RULE_VERSION,
@@ -85,9 +79,9 @@ def count_block(context: CountContext) -> CountResult:
         candidates=names,
         withdrawn=tuple(names[c] for c in sorted(profile.withdrawn)),
         valid=valid,
-        invalid=invalid,
+        invalid=blank + over + profile.rejected,
         quota=None,
-        elected=tuple(names[c] for c in elected),
+        elected=tuple(names[c] for c in final),
         stages=tuple(stages),
         tie_breaks=tuple(context.lot.record),
         seed=context.lot.seed,
@@ -134,12 +128,7 @@ def _first_winners(
 ) -> list[int]:
     """Return the N highest in order of votes, drawing lots among equal votes where order counts."""
     winners: list[int] = []
-    start = 0
-    while len(winners) < places:
-        end = start
-        while end < len(order) and votes[order[end]] == votes[order[start]]:
-            end += 1
-        tied = list(order[start:end])
+    for tied in _equal_votes(order, votes):
         # A group of equal votes either fits within the seats (the draw settles only its order,
         # which decides who is lowest placed if a substitution is needed) or straddles the last
         # seat (the draw decides who takes the seats that are left). Names are drawn one at a time.
@@ -154,68 +143,101 @@ def _first_winners(
             chosen = context.lot.draw(1, purpose, tied)
             tied.remove(chosen)
             winners.append(chosen)
-        start = end
+        if len(winners) == places:
+            break
     return winners
 
 
-def _substitution(
-    context: CountContext,
-    current: Sequence[int],
-    rank: dict[int, int],
-    fixed: set[int],
-    removed: set[int],
-    votes: Sequence[int],
-    stage: int,
-) -> tuple[Constraint, int, int]:
-    """Choose the next replacement: (the rule it serves, the winner who gives way, the substitute).
+def _equal_votes(order: Sequence[int], votes: Sequence[int]) -> list[list[int]]:
+    """Split candidates in order of votes into groups with equal votes."""
+    groups: list[list[int]] = []
+    for c in order:
+        if groups and votes[groups[-1][0]] == votes[c]:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
 
-    The first broken rule, in the order the rules are given, is served. The winners who may give
-    way are those elected at the first stage and not yet replaced whom that rule would rather not
-    have (outside its group for a minimum, inside it for a maximum), lowest placed first; for each
-    of them the substitutes are the candidates never elected whom the rule wants, highest placed
-    first. The first pair after which every rule can still be met, keeping every substitute so far
-    and leaving out every winner replaced so far, is taken.
+
+def _within_rules(
+    context: CountContext,
+    order: Sequence[int],
+    votes: Sequence[int],
+    winners: Sequence[int],
+    places: int,
+) -> list[int]:
+    """Return the winners within the rules, in order of votes: the best-placed set that meets them.
+
+    Going down the candidates in order of votes (the first-stage winners in their drawn order
+    first), each is kept unless keeping them would leave the rules impossible to meet with the
+    candidates below. Among candidates not elected at the first stage with equal votes, the next to
+    be considered is drawn by lot when more than one could be kept.
     """
     constraints = context.constraints
-    rule, group = next(
-        (c, g)
-        for c, g in zip(constraints.constraints, constraints.members, strict=True)
-        if _breaks(c, g, current)
-    )
-    wants_more = len(group.intersection(current)) < rule.minimum
+    stage = 2
+    chosen: list[int] = []
+    below = [c for c in order if c not in winners]
+    placing = [[c] for c in winners] + _equal_votes(below, votes)
+    remaining = set(order)
+    for tied in placing:
+        while tied and len(chosen) < places:
+            remaining.difference_update(tied)
+            keepable = [
+                c for c in tied if constraints.feasible([*chosen, c], remaining | (set(tied) - {c}))
+            ]
+            if not keepable:
+                break
+            if len(keepable) == 1:
+                pick = keepable[0]
+            else:
+                purpose = (
+                    f"which of the candidates with {votes[keepable[0]]:,} votes each "
+                    "is considered first for a place"
+                )
+                pick = context.lot.draw(stage, purpose, keepable)
+            chosen.append(pick)
+            tied.remove(pick)
+            remaining.update(tied)
+        if len(chosen) == places:
+            break
+    return chosen
 
-    def wanted(c: int) -> bool:
-        return (c in group) == wants_more
 
-    outs = sorted((c for c in current if c not in fixed and not wanted(c)), key=lambda c: -rank[c])
-    ins = sorted(
-        (c for c in context.standing if c not in current and c not in removed and wanted(c)),
-        key=lambda c: (-votes[c], c),
-    )
+def _exchanges(
+    context: CountContext, winners: Sequence[int], final: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Pair each winner who gives way with a substitute, lowest-placed winner first.
+
+    Each leaving winner is paired with the highest-placed substitute left whose arrival takes no
+    rule further from being met, or failing that the highest-placed substitute left.
+    """
+    rules = list(zip(context.constraints.constraints, context.constraints.members, strict=True))
+    outs = [c for c in reversed(winners) if c not in final]
+    ins = [c for c in final if c not in winners]
+    current = list(winners)
+    pairs = []
     for out in outs:
-        open_ = [c for c in context.standing if c not in removed and c not in fixed and c != out]
-        possible = [
-            c for c in ins if constraints.feasible(fixed | {c}, [o for o in open_ if o != c])
-        ]
-        if not possible:
-            continue
-        best = [c for c in possible if votes[c] == votes[possible[0]]]
-        if len(best) == 1:
-            return rule, out, best[0]
-        purpose = (
-            f"which of the candidates with {votes[best[0]]:,} votes each replaces "
-            f"{context.names[out]}"
-        )
-        return rule, out, context.lot.draw(stage, purpose, best)
-    # Unreachable while the rules could be met at the start: some valid set of winners keeps
-    # every substitute and none of the replaced, and it differs from the current winners by at
-    # least one swap of exactly the kind searched for above (see docs/counting/block.md).
-    raise AssertionError(f"no substitution can satisfy {rule.label()}")
+        harmless = [c for c in ins if not _worsens(rules, current, out, c)]
+        into = harmless[0] if harmless else ins[0]
+        ins.remove(into)
+        current[current.index(out)] = into
+        pairs.append((out, into))
+    return pairs
 
 
-def _breaks(rule: Constraint, group: frozenset[int], winners: Sequence[int]) -> bool:
+def _worsens(
+    rules: Sequence[tuple[Constraint, frozenset[int]]], winners: list[int], out: int, into: int
+) -> bool:
+    """Say whether replacing `out` by `into` takes any rule further from being met."""
+    after = [into if c == out else c for c in winners]
+    return any(_shortfall(c, g, after) > _shortfall(c, g, winners) for c, g in rules)
+
+
+def _shortfall(rule: Constraint, group: frozenset[int], winners: Sequence[int]) -> int:
+    """Return how many winners would have to change for this rule to hold."""
     n = len(group.intersection(winners))
-    return n < rule.minimum or (rule.maximum is not None and n > rule.maximum)
+    over = 0 if rule.maximum is None else max(0, n - rule.maximum)
+    return max(0, rule.minimum - n) + over
 
 
 def _first_note(context: CountContext, valid: int, blank: int, over: int, places: int) -> str:
@@ -236,23 +258,42 @@ def _first_note(context: CountContext, valid: int, blank: int, over: int, places
 
 
 def _substitution_note(
-    names: Sequence[str],
+    context: CountContext,
     votes: Sequence[int],
     out: int,
     into: int,
-    rule: Constraint,
+    before: Sequence[int],
     places: int,
 ) -> str:
-    if rule.maximum is not None and rule.minimum == 0:
-        bound = f"at most {rule.maximum}"
-    elif rule.maximum is None:
+    names = context.names
+    after = [into if c == out else c for c in before]
+    served = [
+        _bound(rule, places)
+        for rule, group in zip(
+            context.constraints.constraints, context.constraints.members, strict=True
+        )
+        if _shortfall(rule, group, after) < _shortfall(rule, group, before)
+    ]
+    why = (
+        "so that " + " and ".join(served)
+        if served
+        else "so that the rules can all be met ("
+        + "; ".join(c.label() for c in context.constraints.constraints)
+        + ")"
+    )
+    return (
+        f"{names[into]} ({votes[into]:,} votes) replaces {names[out]} ({votes[out]:,} votes) {why}"
+    )
+
+
+def _bound(rule: Constraint, places: int) -> str:
+    if rule.maximum is None:
         bound = f"at least {rule.minimum}"
+    elif rule.minimum == 0:
+        bound = f"at most {rule.maximum}"
     else:
         bound = f"between {rule.minimum} and {rule.maximum}"
-    return (
-        f"{names[into]} ({votes[into]:,} votes) replaces {names[out]} ({votes[out]:,} votes) "
-        f"so that {bound} of the {places} elected have {rule.attribute}={rule.value}"
-    )
+    return f"{bound} of the {places} elected have {rule.attribute}={rule.value}"
 
 
 def _ordinal(n: int) -> str:
