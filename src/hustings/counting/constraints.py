@@ -75,14 +75,16 @@ class ConstraintSet:
                 )
             if c.minimum > available:
                 raise InfeasibleConstraints(
-                    f"{c.label()}: only {available} such candidate"
-                    f"{'' if available == 1 else 's'} stand"
+                    f"{c.label()}: only {available} such "
+                    f"{'candidate stands' if available == 1 else 'candidates stand'}"
                 )
             outside = len(standing - group)
             if c.maximum is not None and c.maximum + outside < places:
                 raise InfeasibleConstraints(
-                    f"{c.label()}: only {outside} other candidates stand for the remaining "
-                    f"{places - c.maximum} seats"
+                    f"{c.label()}: only {outside} other "
+                    f"{'candidate stands' if outside == 1 else 'candidates stand'} "
+                    f"for the remaining {places - c.maximum} "
+                    f"{'seat' if places - c.maximum == 1 else 'seats'}"
                 )
         if not self.feasible(frozenset(), standing):
             raise InfeasibleConstraints(
