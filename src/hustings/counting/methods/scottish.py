@@ -312,8 +312,9 @@ class _ScottishCount:
         if not filled:
             note = _join_sentences(note, self._election_note(newly))
         guarded: Iterable[int] = ()
-        if self.constraints and self.continuing:
-            guarded, _ = self.constraints.guard_and_doom(self.elected, self.continuing)
+        doomed_now: Iterable[int] = ()
+        if self.constraints and self.continuing and len(self.elected) < self.seats:
+            guarded, doomed_now = self.constraints.guard_and_doom(self.elected, self.continuing)
         self.stages.append(
             Stage(
                 number=number,
@@ -325,7 +326,7 @@ class _ScottishCount:
                 elected=tuple(self.names[c] for c in newly),
                 excluded=excluded,
                 guarded=tuple(self.names[c] for c in sorted(guarded)),
-                doomed=doomed,
+                doomed=doomed + tuple(self.names[c] for c in sorted(doomed_now)),
                 quota=self._dec(self.quota),
                 note=note,
             )
