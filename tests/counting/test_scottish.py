@@ -235,6 +235,55 @@ def test_tie_for_exclusion_is_broken_at_the_most_recent_stage_where_they_differe
     assert (tie.stage, tie.candidates, tie.chosen, tie.by) == (4, ("B", "C"), "B", "earlier stage")
 
 
+# One seat, 62 papers, quota 62 / 2 = 31, + 1 = 32.
+#   Stage 1: X 20, A 10, B 11, C 12, D 3 + 1 = 4, E 1 + 1 + 3 = 5.
+#   Stage 2: D excluded: 3 "D A" -> A 13, 1 "D B" -> B 12.
+#   Stage 3: E excluded: 1 "E B" -> B 13, 1 "E C" -> C 13, 3 "E" non-transferable.
+#   Stage 4: A, B and C tie on 13. The most recent earlier stage at which they differed is
+#     stage 2 (A 13, B 12, C 12), which leaves B and C level lowest; looking further back for
+#     those two, stage 1 has B 11 < C 12, so B is excluded. (Comparing all three at stage 1
+#     instead would exclude A, who had 10 there but was ahead of both at stage 2.)
+#   Stage 5: A and C tie on 13; they differed last at stage 2 (A 13, C 12): C is excluded.
+#   Stage 6: A (13) excluded; X is the only continuing candidate (rule 52).
+def test_three_way_tie_keeps_only_those_still_level_when_looking_further_back() -> None:
+    result = scottish(
+        profile(
+            "X A B C D E",
+            [
+                (20, "X"),
+                (10, "A"),
+                (11, "B"),
+                (12, "C"),
+                (3, "D A"),
+                (1, "D B"),
+                (1, "E B"),
+                (1, "E C"),
+                (3, "E"),
+            ],
+            seats=1,
+        )
+    )
+
+    assert [s.excluded for s in result.stages] == [(), ("D",), ("E",), ("B",), ("C",), ("A",), ()]
+    assert [(t.stage, t.candidates, t.chosen, t.by) for t in result.tie_breaks] == [
+        (4, ("A", "B", "C"), "B", "earlier stage"),
+        (5, ("A", "C"), "C", "earlier stage"),
+    ]
+    assert result.elected == ("X",)
+
+
+# Two seats, 30 papers, quota 11. A has exactly the quota at stage 1: there is no surplus, so no
+# transfer is made (rule 48(1) needs votes that exceed the quota) and D, lowest, is excluded.
+def test_a_candidate_with_exactly_the_quota_has_no_surplus_stage() -> None:
+    result = scottish(profile("A B C D", [(11, "A B"), (8, "B"), (6, "C"), (5, "D C")], seats=2))
+
+    assert [(s.action, s.subjects, s.elected) for s in result.stages] == [
+        ("first-preferences", (), ("A",)),
+        ("exclusion", ("D",), ("C",)),
+    ]
+    assert result.stages[1].totals["C"] == D(11)
+
+
 # One seat, 8 papers, quota 5. B and C tie on 2 at the first stage: there is no earlier stage,
 # so rule 51(2)(b) leaves it to lot. The seeded draw picks index randrange(2) of [B, C].
 TIED_AT_ONCE = [(4, "A"), (2, "B A"), (2, "C")]
@@ -492,6 +541,7 @@ def test_properties_of_every_count(election: tuple[Profile, Rules]) -> None:
     for stage in result.stages:
         elected.update(stage.elected)
         doomed.update(stage.doomed)
+        assert stage.quota is not None
         for name, total in stage.totals.items():
             if total >= stage.quota and len(elected) < result.seats:
                 assert name in elected | doomed
