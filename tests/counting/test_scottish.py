@@ -372,6 +372,7 @@ def test_a_minimum_guards_the_lowest_candidate_from_exclusion() -> None:
         ),
     ]
     assert result.stages[0].guarded == ("W",)
+    assert result.stages[1].note.startswith("W, with fewer votes, is guarded")
     assert result.stages[1].guarded == ()
     assert result.elected == ("W", "A", "B")
 

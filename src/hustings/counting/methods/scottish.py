@@ -74,7 +74,8 @@ class _ScottishCount:
             elif self.pending:
                 self._transfer_surplus()
             else:
-                self._exclude([self._lowest()], doomed=False)
+                lowest, spared = self._lowest()
+                self._exclude([lowest], doomed=False, spared=spared)
         return self._result()
 
     def _first_stage(self) -> None:
@@ -131,7 +132,9 @@ class _ScottishCount:
         )
         self._close_stage("surplus", (self.names[elected],), transfers, note)
 
-    def _exclude(self, candidates: Sequence[int], *, doomed: bool) -> None:
+    def _exclude(
+        self, candidates: Sequence[int], *, doomed: bool, spared: Sequence[int] = ()
+    ) -> None:
         stage = len(self.stages) + 1
         for c in candidates:
             self.continuing.remove(c)
@@ -156,11 +159,14 @@ class _ScottishCount:
                 f"{_join(names)} cannot be elected without breaking a representation rule and "
                 f"{'is' if len(names) == 1 else 'are'} excluded"
             )
-        else:
+        elif spared:
             why = (
-                f"{names[0]} has the fewest votes ({_fmt(out)}) of the candidates who may be "
-                "excluded and is excluded (rule 50(1))"
+                f"{_join([self.names[c] for c in spared])}, with fewer votes, "
+                f"{'is' if len(spared) == 1 else 'are'} guarded by a representation rule, so "
+                f"{names[0]}, with the fewest votes of the others ({_fmt(out)}), is excluded"
             )
+        else:
+            why = f"{names[0]} has the fewest votes ({_fmt(out)}) and is excluded (rule 50(1))"
         note = (
             f"{why}; {moved.exhausted_papers + sum(moved.papers[:-1])} papers worth {_fmt(out)}"
             " pass on at the values at which they were received (rule 50(4)). "
@@ -214,7 +220,8 @@ class _ScottishCount:
         _, doomed = self.constraints.guard_and_doom(self.elected, self.continuing)
         return sorted(doomed)
 
-    def _lowest(self) -> int:
+    def _lowest(self) -> tuple[int, list[int]]:
+        """Return whom rule 50 excludes, and the guarded candidates passed over to get there."""
         stage = len(self.stages) + 1
         guarded: frozenset[int] = frozenset()
         if self.constraints:
@@ -222,10 +229,13 @@ class _ScottishCount:
         open_to_exclusion = [c for c in self.continuing if c not in guarded]
         lowest = min(self.totals[c] for c in open_to_exclusion)
         tied = [c for c in open_to_exclusion if self.totals[c] == lowest]
+        spared = [c for c in guarded if self.totals[c] < lowest]
+        spared.sort(key=lambda c: (self.totals[c], c))
         if len(tied) == 1:
-            return tied[0]
+            return tied[0], spared
         # Rule 51(2): the lowest at the most recent earlier stage where they differed, then lot.
-        return self._break_tie(tied, highest=False, stage=stage, purpose="whom to exclude")
+        chosen = self._break_tie(tied, highest=False, stage=stage, purpose="whom to exclude")
+        return chosen, spared
 
     def _break_tie(self, tied: Sequence[int], *, highest: bool, stage: int, purpose: str) -> int:
         """Resolve a tie by the most recent earlier stage at which the totals differed, then lot.
@@ -386,11 +396,14 @@ def _revaluations(changes: list[Revaluation]) -> str:
 
 
 def _non_transferable(moved: Movement, lost: int) -> str:
-    parts = [
-        f"{moved.exhausted_papers} paper{'s' if moved.exhausted_papers != 1 else ''} with no "
-        f"further preference for a continuing candidate ({_fmt(moved.exhausted_value)}) "
-        "are non-transferable"
-    ]
+    if moved.exhausted_papers == 0:
+        parts = ["Every paper names a further continuing candidate"]
+    else:
+        parts = [
+            f"{moved.exhausted_papers} paper{'s' if moved.exhausted_papers != 1 else ''} with no "
+            f"further preference for a continuing candidate ({_fmt(moved.exhausted_value)}) "
+            f"{'is' if moved.exhausted_papers == 1 else 'are'} non-transferable"
+        ]
     if lost:
         parts.append(f"{_fmt(lost)} is lost by ignoring remainders")
     return "; ".join(parts) + "."
