@@ -1,0 +1,1 @@
+"""Candidacies (declarations, statements, photos) and slates."""

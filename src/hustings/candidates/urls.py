@@ -1,0 +1,7 @@
+"""Public pages of the candidates app."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "candidates"
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,1 @@
+"""Elections, their timetables and contests, with eligibility and nomination rules."""

@@ -1,0 +1,1 @@
+"""The organisation: regions, units (constituency parties) and the membership register."""
