@@ -293,7 +293,9 @@ def test_iterations_end_when_the_surplus_is_below_one_ten_thousandth() -> None:
     assert len(stage.excluded) == 1
     assert stage.excluded[0] in {"C", "D"}
     assert "is less than 0.0001" in stage.note
-    surplus = sum(stage.totals[c] - stage.quota for c in ("A", "B"))
+    quota = stage.quota
+    assert quota is not None
+    surplus = sum((stage.totals[c] - quota for c in ("A", "B")), D(0))
     assert 0 <= surplus < D("0.0001")
     first, last = (int(x) for x in stage.note.split()[1].split("-"))
     assert 2 == first < last < meek.MAX_ITERATIONS
@@ -397,10 +399,10 @@ def test_a_hopeful_candidate_at_or_over_the_quota_is_elected(p: Profile) -> None
     elected: set[str] = set()
     out: set[str] = set()
     for stage in result.stages:
+        quota = stage.quota
+        assert quota is not None
         if stage.action != "fill" and len(elected) < result.seats:
-            reached = {
-                c for c, v in stage.totals.items() if c not in elected | out and v >= stage.quota
-            }
+            reached = {c for c, v in stage.totals.items() if c not in elected | out and v >= quota}
             assert reached <= set(stage.elected) or len(elected) + len(stage.elected) == (
                 result.seats
             )
