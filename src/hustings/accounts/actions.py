@@ -10,16 +10,23 @@ from django.utils import timezone
 
 from hustings.accounts.access import needs_second_factor
 from hustings.accounts.credentials import TOTPDevice
+from hustings.audit.chain import record_event
 from hustings.members.models import Member
 
 if TYPE_CHECKING:
     from hustings.accounts.models import User
 
 
-def _audit(tag: str, actor: User | None, target: Any, data: dict[str, Any]) -> None:
-    from hustings.audit import record
+# Audit tags for accounts, in the `<object>:<what happened>` form of hustings.audit.tags.
+USER_CREATED_FOR_MEMBER = "accounts:user:created-for-member"
+SIGNED_IN_BY_LINK = "accounts:sign-in:link"
+SIGNED_IN_AS_STAFF = "accounts:sign-in:staff"
+TOTP_ENROLLED = "accounts:totp:enrolled"
+TOTP_RESET = "accounts:totp:reset"
 
-    record(tag, actor=actor, target=target, data=data)
+
+def _audit(tag: str, actor: User | None, obj: Any, data: dict[str, Any]) -> None:
+    record_event(tag, actor=actor, obj=obj, data=data)
 
 
 @transaction.atomic
@@ -41,7 +48,7 @@ def do_create_user_for_member(member: Member) -> User:
     member.user = user
     member.save(update_fields=["user"])
     _audit(
-        "accounts:user:created-for-member",
+        USER_CREATED_FOR_MEMBER,
         None,
         member,
         {"user": user.pk, "membership_number": member.membership_number},
@@ -49,14 +56,16 @@ def do_create_user_for_member(member: Member) -> User:
     return user
 
 
+@transaction.atomic
 def do_record_member_sign_in(user: User, *, ip: str | None) -> None:
     """Record that a member signed in with an emailed link."""
-    _audit("accounts:sign-in:link", user, user, {"ip": ip})
+    _audit(SIGNED_IN_BY_LINK, user, user, {"ip": ip})
 
 
+@transaction.atomic
 def do_record_staff_sign_in(user: User, *, ip: str | None) -> None:
     """Record that a staff member signed in with password and authenticator."""
-    _audit("accounts:sign-in:staff", user, user, {"ip": ip, "role": user.staff_role})
+    _audit(SIGNED_IN_AS_STAFF, user, user, {"ip": ip, "role": user.staff_role})
 
 
 @transaction.atomic
@@ -66,11 +75,11 @@ def do_confirm_totp_device(user: User, device: TOTPDevice) -> None:
         raise ValueError("that authenticator belongs to someone else")
     device.confirmed_at = timezone.now()
     device.save(update_fields=["confirmed_at"])
-    _audit("accounts:totp:enrolled", user, user, {"device": device.pk})
+    _audit(TOTP_ENROLLED, user, user, {"device": device.pk})
 
 
 @transaction.atomic
 def do_reset_totp_device(actor: User, user: User) -> None:
     """Remove a staff member's authenticator so that they enrol a new one at next sign-in."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-    _audit("accounts:totp:reset", actor, user, {"removed": bool(deleted)})
+    _audit(TOTP_RESET, actor, user, {"removed": bool(deleted)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import HttpRequest, QueryDict
 
 
 class SignInForm(forms.Form):
@@ -52,3 +53,8 @@ class CodeForm(forms.Form):
         if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError("Enter the six digits your authenticator app shows.")
         return code
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Return the POST data to bind a form to, or None on GET: an empty POST still binds."""
+    return request.POST if request.method == "POST" else None

@@ -41,7 +41,7 @@ def check_password(request: HttpRequest, email: str, password: str) -> User | No
     ratelimit.record(ratelimit.PASSWORD, email, ip, succeeded=True)
     request.session.cycle_key()
     request.session[PENDING] = {"user": user.pk, "at": timezone.now().isoformat()}
-    return user  # type: ignore[return-value]
+    return user
 
 
 def pending_user(request: HttpRequest) -> User | None:

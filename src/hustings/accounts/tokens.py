@@ -88,7 +88,7 @@ def issue_login_link(user: User, request: HttpRequest | None = None, *, next_url
 
 def issue_member_login_link(member: Member, *, next_url: str = "") -> str:
     """Create a one-time sign-in link for a member, whose user is created when it is used."""
-    if member.user_id is not None:
+    if member.user is not None:
         return issue_login_link(member.user, next_url=next_url)
     return _new_token(user=None, member=member, next_url=next_url)
 
@@ -151,6 +151,7 @@ class Recipient:
 def _recipients(email: str, next_url: str) -> tuple[list[Recipient], bool]:
     """Return sign-in links for everyone who signs in with this email, and whether staff do."""
     from django.contrib.auth import get_user_model
+
     from hustings.members.models import Member
 
     links: list[Recipient] = []

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hustings.accounts import queries, staff, tokens, totp
+from hustings.accounts.access import AuthenticatedHttpRequest
 from hustings.accounts.actions import (
     do_confirm_totp_device,
     do_record_member_sign_in,
     do_record_staff_sign_in,
 )
-from hustings.accounts.forms import CodeForm, SignInForm, StaffSignInForm
+from hustings.accounts.forms import CodeForm, SignInForm, StaffSignInForm, posted
 from hustings.accounts.qr import qr_svg
 from hustings.accounts.ratelimit import RateLimited, client_ip
 
@@ -37,7 +38,7 @@ def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for an email address and send a sign-in link to it if it belongs to a member."""
     next_url = tokens.safe_next(request.POST.get("next") or request.GET.get("next"), request)
-    form = SignInForm(request.POST or None)
+    form = SignInForm(posted(request))
     if form.is_valid():
         email = form.cleaned_data["email"]
         try:
@@ -87,7 +88,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def staff_sign_in(request: HttpRequest) -> HttpResponse:
     """Check a staff member's password, then send them on to their authenticator code."""
     next_url = tokens.safe_next(request.POST.get("next") or request.GET.get("next"), request)
-    form = StaffSignInForm(request.POST or None)
+    form = StaffSignInForm(posted(request))
     if form.is_valid():
         try:
             user = staff.check_password(
@@ -123,7 +124,7 @@ def staff_verify(request: HttpRequest) -> HttpResponse:
     device = staff.confirmed_device(user)
     if device is None:
         return redirect("accounts:staff-enrol")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if form.is_valid():
         try:
             if staff.check_code(request, user, device, form.cleaned_data["code"]):
@@ -144,7 +145,7 @@ def staff_enrol(request: HttpRequest) -> HttpResponse:
     if staff.confirmed_device(user) is not None:
         return redirect("accounts:staff-verify")
     device = totp.enrolment_device(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if form.is_valid():
         try:
             if staff.check_code(request, user, device, form.cleaned_data["code"]):
@@ -169,6 +170,6 @@ def staff_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url="accounts:sign-in")
-def my_account(request: HttpRequest) -> HttpResponse:
+def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the signed-in person their membership, candidacies and what they may stand for."""
     return render(request, "accounts/my_account.html", queries.account_overview(request.user))
