@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from hustings.accounts.credentials import TOTPDevice
 from hustings.accounts.models import StaffRole, User
+from hustings.candidates.models import Candidacy, Slate, SlateMembership
+from hustings.elections.models import Contest, Election, Phase, RepresentationRule
 from hustings.members.models import Member, Region, Unit, UnitSecretary
 
 _serial = itertools.count(1)
@@ -89,6 +91,110 @@ def make_unit_secretary(unit: Unit | None = None, member: Member | None = None) 
     return UnitSecretary.objects.create(unit=unit, member=member, appointed_at=timezone.now())
 
 
+# -- Elections, contests, candidacies and slates ----------------------------------------------
+
+# How far the clock is from each timetable moment for an election in a given phase: the moment
+# named first in each pair is in the past, the second in the future.
+_PHASE_OFFSETS: dict[Phase, tuple[int, ...]] = {
+    # days from now to: declarations open, nominations open, nominations close, ballot open,
+    # ballot close
+    Phase.SCHEDULED: (10, 20, 30, 40, 50),
+    Phase.DECLARATIONS: (-10, 10, 20, 30, 40),
+    Phase.NOMINATIONS: (-20, -10, 10, 20, 30),
+    Phase.BALLOT_PENDING: (-30, -20, -10, 10, 20),
+    Phase.BALLOT: (-40, -30, -20, -10, 10),
+    Phase.COUNT: (-50, -40, -30, -20, -10),
+    Phase.RESULTS: (-60, -50, -40, -30, -20),
+}
+
+
+def timetable(phase: Phase = Phase.NOMINATIONS, now: datetime | None = None) -> dict[str, Any]:
+    """Return timetable fields that put an election in the given phase now."""
+    now = now or timezone.now()
+    days = _PHASE_OFFSETS[Phase(phase)]
+    names = (
+        "declarations_open_at",
+        "nominations_open_at",
+        "nominations_close_at",
+        "ballot_open_at",
+        "ballot_close_at",
+    )
+    fields: dict[str, Any] = {
+        name: now + timedelta(days=offset) for name, offset in zip(names, days, strict=True)
+    }
+    fields["results_published_at"] = now - timedelta(days=10) if phase == Phase.RESULTS else None
+    return fields
+
+
+def make_election(phase: Phase | str = Phase.NOMINATIONS, **fields: Any) -> Election:
+    """Create an election whose timetable puts it in the given phase now."""
+    n = _next()
+    for name, value in timetable(Phase(phase)).items():
+        fields.setdefault(name, value)
+    fields.setdefault("name", f"Election {n}")
+    fields.setdefault("slug", f"election-{n}")
+    fields.setdefault("voters_joined_by", timezone.localdate() - timedelta(days=180))
+    fields.setdefault("candidate_min_membership_days", 365)
+    return Election.objects.create(**fields)
+
+
+def make_contest(
+    election: Election | None = None,
+    *,
+    region: Region | None = None,
+    min_women: int = 0,
+    **fields: Any,
+) -> Contest:
+    """Create a contest (national unless a region is given), optionally with a women's minimum."""
+    n = _next()
+    fields.setdefault("name", f"Contest {n}")
+    fields.setdefault("slug", f"contest-{n}")
+    fields.setdefault("seats", 3)
+    fields.setdefault("method", "scottish-stv")
+    fields.setdefault("statement_word_limit", 50)
+    contest = Contest.objects.create(election=election or make_election(), region=region, **fields)
+    if min_women:
+        RepresentationRule.objects.create(
+            contest=contest, attribute="gender", value="woman", minimum=min_women
+        )
+    return contest
+
+
+def make_candidacy(
+    contest: Contest | None = None, member: Member | None = None, **fields: Any
+) -> Candidacy:
+    """Create a standing candidacy (with a new member with an account, unless given)."""
+    contest = contest or make_contest()
+    if member is None:
+        unit = make_unit(contest.region) if contest.region else None
+        member = make_member(unit, with_user=True)
+    now = timezone.now()
+    fields.setdefault("statement", f"I am standing because {member.name} cares about this.")
+    fields.setdefault("why_standing", "To make the party listen to its members.")
+    fields.setdefault("experience", ["Branch secretary"])
+    fields.setdefault("priorities", ["Local democracy"])
+    fields.setdefault("declared_at", now)
+    fields.setdefault("updated_at", now)
+    return Candidacy.objects.create(contest=contest, member=member, **fields)
+
+
+def make_slate(election: Election | None = None, *candidacies: Candidacy, **fields: Any) -> Slate:
+    """Create a slate, with the given candidacies confirmed on it."""
+    n = _next()
+    if election is None:
+        election = candidacies[0].contest.election if candidacies else make_election()
+    fields.setdefault("name", f"Slate {n}")
+    fields.setdefault("slug", f"slate-{n}")
+    fields.setdefault("description", "Candidates standing together.")
+    slate = Slate.objects.create(election=election, **fields)
+    now = timezone.now()
+    for candidacy in candidacies:
+        SlateMembership.objects.create(
+            slate=slate, candidacy=candidacy, proposed_at=now, confirmed_at=now
+        )
+    return slate
+
+
 # -- Personas ----------------------------------------------------------------------------------
 
 
@@ -113,6 +219,13 @@ def member(unit: Unit | None = None, **fields: Any) -> User:
 def unit_secretary(unit: Unit | None = None) -> User:
     """Return the account of a new member who is secretary of a unit."""
     user = make_unit_secretary(unit).member.user
+    assert user is not None
+    return user
+
+
+def candidate(contest: Contest | None = None, **fields: Any) -> User:
+    """Return the account of a member standing in a contest (a new one by default)."""
+    user = make_candidacy(contest, **fields).member.user
     assert user is not None
     return user
 

@@ -73,9 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Null rather than blank: a member with only a postal address may still be given an account
     # by staff, and NULLs never collide under the unique constraint below.
-    email = models.EmailField(  # noqa: DJ001
-        "email address", max_length=254, null=True, blank=True
-    )
+    email = models.EmailField("email address", max_length=254, unique=True, null=True, blank=True)
     name = models.CharField(max_length=200, blank=True)
     staff_role = models.CharField(
         max_length=32, choices=StaffRole.choices, default=StaffRole.NONE, blank=True

@@ -98,7 +98,11 @@ class Migration(migrations.Migration):
                 (
                     "email",
                     models.EmailField(
-                        blank=True, max_length=254, null=True, verbose_name="email address"
+                        blank=True,
+                        max_length=254,
+                        null=True,
+                        unique=True,
+                        verbose_name="email address",
                     ),
                 ),
                 ("name", models.CharField(blank=True, max_length=200)),

@@ -1,0 +1,38 @@
+"""Every audit tag, in one place: `<object>:<what happened>`, read by people and by tests."""
+
+from __future__ import annotations
+
+# Members and the organisation
+UNITS_IMPORTED = "units:imported"
+MEMBERS_IMPORTED = "members:imported"
+OBJECT_CREATED = "admin:created"
+OBJECT_CHANGED = "admin:changed"
+OBJECT_DELETED = "admin:deleted"
+
+# Elections and contests
+ELECTION_CREATED = "election:created"
+ELECTION_TIMETABLE_CHANGED = "election:timetable:changed"
+ELECTION_CHANGED = "election:changed"
+CONTEST_CREATED = "contest:created"
+CONTEST_CHANGED = "contest:changed"
+
+# Candidacies
+CANDIDACY_DECLARED = "candidacy:declared"
+CANDIDACY_UPDATED = "candidacy:updated"
+CANDIDACY_WITHDRAWN = "candidacy:withdrawn"
+CANDIDACY_STAFF_EDITED = "candidacy:staff:edited"
+CANDIDACY_REMOVED = "candidacy:removed"
+
+# Slates
+SLATE_CREATED = "slate:created"
+SLATE_CHANGED = "slate:changed"
+SLATE_CANDIDATE_INVITED = "slate:candidate:invited"
+SLATE_MEMBERSHIP_CONFIRMED = "slate:membership:confirmed"
+SLATE_MEMBERSHIP_ENDED = "slate:membership:ended"
+
+# The log itself
+AUDIT_EXPORTED = "audit:exported"
+
+# The demonstration data
+DEMO_CREATED = "demo:created"
+UNIT_SECRETARY_APPOINTED = "unit:secretary:appointed"
