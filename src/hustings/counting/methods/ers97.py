@@ -242,7 +242,9 @@ class _Ers97Count:
         chosen = (
             tied[0]
             if len(tied) == 1
-            else self._break_tie(tied, highest=True, stage=stage, purpose="whose surplus first")
+            else self._break_tie(
+                tied, highest=True, stage=stage, purpose="whose surplus first (5.2.3)"
+            )
         )
         self.pending.remove(chosen)
         surplus = surplus_of[chosen]
@@ -344,8 +346,9 @@ class _Ers97Count:
             transfers: dict[int, int] = {}
             for c in losers:
                 given = int((papers.weights[rows][before == c]).sum()) * value
-                self.totals[c] -= given
-                transfers[c] = -given
+                if given:
+                    self.totals[c] -= given
+                    transfers[c] = -given
             for c in self.continuing:
                 if counts[c]:
                     self.totals[c] += values[c]
@@ -570,7 +573,7 @@ class _Ers97Count:
                 order.append(left[0])
                 continue
             order.append(
-                self._break_tie(left, highest=False, stage=stage, purpose="whom to exclude")
+                self._break_tie(left, highest=False, stage=stage, purpose="whom to exclude (5.2.5)")
             )
         return order + sorted(c for c in tied if c not in order)
 
