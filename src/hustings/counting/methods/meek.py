@@ -179,8 +179,9 @@ def _distribute(paths: IntArray, counts: IntArray, keep: IntArray, n: int) -> tu
     votes = np.zeros(n + 1, dtype=np.int64)
     for column in paths.T:
         k = keep[column]
-        # A successful candidate keeps the value times their keep value, rounded up to 9 digits;
-        # what they do not keep passes on undiminished (the NZ calculator's rounding).
+        # A successful candidate keeps the value times their keep value, rounded up to 9 digits,
+        # and the ballot goes on worth exactly the rest: the NZ calculator's rounding, which
+        # conserves every vote (read literally, clause 10 would round the rest up as well).
         part = (value * k + (UNIT - 1)) // UNIT
         value -= part
         np.add.at(votes, column, part * counts)
@@ -225,11 +226,10 @@ class _MeekCount:
         self.lot = context.lot
         profile = context.profile
         self.paths = _Paths(profile.rankings, profile.weights, context.standing, self.n)
-        self.n_ext = self.paths.n
         self.valid = self.paths.valid
         if self.valid * UNIT >= 2**62:
             raise CountError(f"{self.valid} ballots are too many for 9-digit fixed-point counting")
-        self.keep: IntArray = np.zeros(self.n_ext + 1, dtype=np.int64)
+        self.keep: IntArray = np.zeros(self.n + 1, dtype=np.int64)
         self.keep[list(context.standing)] = UNIT
         self.hopeful: list[int] = list(context.standing)
         #: Candidates elected by clause 3 without reaching the quota.
@@ -242,7 +242,7 @@ class _MeekCount:
         self.iteration = 0
         self.stage_first_iteration = 1
         self.stages: list[Stage] = []
-        self.last_totals: IntArray = np.zeros(self.n_ext + 1, dtype=np.int64)
+        self.last_totals: IntArray = np.zeros(self.n + 1, dtype=np.int64)
         self.last_exhausted = 0
 
     # The count ----------------------------------------------------------------------------
@@ -298,7 +298,7 @@ class _MeekCount:
     def _iterate(self, paths: IntArray, counts: IntArray) -> _Iteration:
         self.iteration += 1
         keep = self.keep.copy()
-        votes, exhausted = _distribute(paths, counts, keep, self.n_ext)
+        votes, exhausted = _distribute(paths, counts, keep, self.n)
         if int(votes.sum()) + exhausted != self.valid * UNIT:
             raise CountError("internal error: votes were not conserved in clause 10")
         # Clauses 5 and 11: q = (v - vnt) / (n + 1), truncated to 9 digits, + 0.000000001.
