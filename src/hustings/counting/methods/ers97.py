@@ -149,12 +149,16 @@ class _Ers97Count:
             eligible = [c for c in self.continuing if c not in doomed]
             if len(eligible) <= remaining:
                 # 4.3 and 5.5.1: as many continuing candidates as places left; all are elected.
-                self._fill(
-                    eligible,
-                    sorted(doomed),
+                why = (
                     f"{len(eligible)} continuing candidate{_s(eligible)} for {remaining} "
-                    f"place{'s' if remaining != 1 else ''} (4.3, 5.5.1)",
+                    f"place{'s' if remaining != 1 else ''} (4.3, 5.5.1)"
                 )
+                if doomed:
+                    why = (
+                        f"With {self._names(sorted(doomed))} doomed by the representation "
+                        f"rules, {why}"
+                    )
+                self._fill(eligible, sorted(doomed), why)
                 break
             if guarded and len(guarded) == remaining:
                 self._fill(
