@@ -275,6 +275,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("HUSTINGS_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HUSTINGS_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HUSTINGS_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload HSTS binds the whole domain for months: a decision for whoever
+    # owns it (HUSTINGS_HSTS_PRELOAD=1), not a default, so its reminder is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -335,7 +339,8 @@ _MAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
-_mail_backend = env_str("HUSTINGS_EMAIL_BACKEND", "console")
+# Console on a laptop; a deployment sends by SMTP unless told otherwise.
+_mail_backend = env_str("HUSTINGS_EMAIL_BACKEND", "console" if DEV or DEBUG else "smtp")
 _mailer: dict[str, Any] = {"BACKEND": _MAIL_BACKENDS.get(_mail_backend, _mail_backend)}
 if _mailer["BACKEND"] == _MAIL_BACKENDS["smtp"]:
     _mailer["OPTIONS"] = {

@@ -52,12 +52,12 @@ PHASE_LABELS = {
 
 # The timetable in order: each moment must come no earlier than the one before it.
 TIMETABLE = (
-    ("declarations_open_at", "declarations open"),
-    ("nominations_open_at", "nominations open"),
-    ("nominations_close_at", "nominations close"),
-    ("ballot_open_at", "the ballot opens"),
-    ("ballot_close_at", "the ballot closes"),
-    ("results_published_at", "results are published"),
+    ("declarations_open_at", "Declarations open"),
+    ("nominations_open_at", "Nominations open"),
+    ("nominations_close_at", "Nominations close"),
+    ("ballot_open_at", "Ballot opens"),
+    ("ballot_close_at", "Ballot closes"),
+    ("results_published_at", "Results published"),
 )
 
 
@@ -137,8 +137,10 @@ class Election(models.Model):
                 _, before_words, before = previous
                 # Nominations and the ballot must be open for some time; the others may touch.
                 strict = field in ("nominations_close_at", "ballot_close_at")
-                if moment < before or (strict and moment == before):
-                    errors[field] = f"{words.capitalize()} must be after {before_words}."
+                if strict and moment <= before:
+                    errors[field] = f"Must be later than “{before_words}”."
+                elif moment < before:
+                    errors[field] = f"Cannot be earlier than “{before_words}”."
             previous = (field, words, moment)
         if errors:
             raise ValidationError(errors)
