@@ -420,7 +420,7 @@ def _read_ballot(
                     line,
                 )
             stopped = True
-        elif token.startswith('"') or token[:1].isalpha():
+        elif token.startswith('"') or (token[:1].isalpha() and line != start_line):
             raise options.error(
                 f"the ballot starting on line {start_line} has no closing 0 (found {token!r})",
                 line,
@@ -461,6 +461,8 @@ def _names_and_title(
         # '"George HALL" "Scottish Conservative and Unionist"') is the name exactly as written.
         for text, number in present:
             single = _single_quoted(text)
+            if single is None and text.startswith('"'):
+                _quoted(text, number, options)  # refuse unbalanced quotes
             items.append((text if single is None else single, number))
     else:
         for text, number in present:
