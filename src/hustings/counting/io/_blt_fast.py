@@ -233,8 +233,7 @@ def _ballot_arrays(
     keys = matrix[:n_ballots, per_word:].view(np.uint64)
     group = _group_rows(keys)
     distinct = np.flatnonzero(group == np.arange(n_ballots))
-    total = int(weights.sum()) if n_ballots else 0
-    if total < _EXACT_FLOAT and int(weights.max(initial=0)) < _EXACT_FLOAT:
+    if float(weights.sum(dtype=np.float64)) < _EXACT_FLOAT:
         merged = np.bincount(group, weights=weights, minlength=n_ballots)[distinct]
         distinct_weights = merged.astype(np.int64)
     else:

@@ -24,8 +24,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
 
+import numpy as np
+
 from hustings.counting.errors import BallotFileError, CountError
 from hustings.counting.io._blt_fast import ballot_arrays
+from hustings.counting.io._limits import MAX_TOTAL, MAX_WEIGHT
 from hustings.counting.profile import Profile
 
 __all__ = [
@@ -41,9 +44,6 @@ __all__ = [
 EqualRankings = Literal["reject", "truncate"]
 SkippedRanks = Literal["reject", "truncate"]
 
-#: Each ballot's weight is capped so that no sum of weights can overflow a 64-bit total.
-MAX_WEIGHT = 10**15
-_MAX_TOTAL = 2**62
 
 _DIGITS = re.compile(r"[0-9]+")
 _WITHDRAWN = re.compile(r"-[0-9]+")
@@ -200,7 +200,8 @@ def _parse_fast(data: bytes, encoding: str, options: _Options) -> Profile | None
     if arrays is None:
         return None
     rankings, weights = arrays
-    if int(weights.sum()) > _MAX_TOTAL or int(weights.max(initial=0)) > MAX_WEIGHT:
+    # Checked in floating point first, so that an absurd file cannot overflow the integer sum.
+    if int(weights.max(initial=0)) > MAX_WEIGHT or float(weights.sum(dtype=np.float64)) > MAX_TOTAL:
         return None
     first_line = data.count(b"\n", 0, names_start) + 1
     rest = _decode(data[names_start:], encoding, options, first_line - 1).split("\n")
@@ -434,7 +435,7 @@ def _read_ballot(
     key = tuple(ranking)
     ballots.counts[key] = ballots.counts.get(key, 0) + weight
     ballots.total += weight
-    if ballots.total > _MAX_TOTAL:
+    if ballots.total > MAX_TOTAL:
         raise options.error("the ballots' weights add up to more than can be counted", start_line)
 
 
