@@ -103,7 +103,8 @@ class CountResult:
         """Return the result as plain JSON-ready data; decimals become strings."""
 
         def dec(value: Decimal | None) -> str | None:
-            return None if value is None else str(value)
+            # Fixed-point notation always: str(Decimal) writes a zero with 9 places as "0E-9".
+            return None if value is None else format(value, "f")
 
         return {
             "method": self.method,
@@ -133,9 +134,9 @@ class CountResult:
                     "number": s.number,
                     "action": s.action,
                     "subjects": list(s.subjects),
-                    "totals": {name: str(v) for name, v in s.totals.items()},
-                    "non_transferable": str(s.non_transferable),
-                    "transfers": {name: str(v) for name, v in s.transfers.items()},
+                    "totals": {name: format(v, "f") for name, v in s.totals.items()},
+                    "non_transferable": format(s.non_transferable, "f"),
+                    "transfers": {name: format(v, "f") for name, v in s.transfers.items()},
                     "elected": list(s.elected),
                     "excluded": list(s.excluded),
                     "guarded": list(s.guarded),
