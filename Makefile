@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# A laptop: plain http on localhost, a generated secret key kept in the working directory, email
+# and background tasks on the console (see src/hustings/settings.py).
+run: export HUSTINGS_DEV = 1
 run: $(STAMP)
 	$(VENV)/bin/hustings migrate --no-input
 	$(VENV)/bin/hustings demo --if-empty

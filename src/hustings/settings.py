@@ -128,7 +128,7 @@ INSTALLED_APPS = [
     "hustings.elections",
     "hustings.candidates",
     "hustings.audit",
-    "django.contrib.admin",
+    "hustings.admin_config.HustingsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -306,7 +306,12 @@ SECURE_CSP: dict[str, Any] = {
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = Path(env_str("HUSTINGS_STATIC_ROOT") or DATA_DIR / "staticfiles")
+# A laptop serves static files from the source tree and never collects them (see WhiteNoise below).
+STATIC_ROOT: Path | None = (
+    Path(env_str("HUSTINGS_STATIC_ROOT") or DATA_DIR / "staticfiles")
+    if not (DEV or DEBUG) or env_str("HUSTINGS_STATIC_ROOT")
+    else None
+)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("HUSTINGS_MEDIA_ROOT") or DATA_DIR / "media")
 HUSTINGS_SERVE_MEDIA = env_bool("HUSTINGS_SERVE_MEDIA", True)

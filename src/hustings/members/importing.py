@@ -37,6 +37,7 @@ __all__ = [
     "import_units",
     "parse_date",
     "read_members",
+    "write_members",
 ]
 
 UNIT_COLUMNS = {"required": ("unit_code", "unit_name", "region_name"), "optional": ("region_code",)}
@@ -508,12 +509,17 @@ def import_members(
     report.created, report.updated = len(new), len(changed)
     report.unchanged = seen - len(changed)
     report.not_in_file = len(existing) - seen
+    write_members(new, changed, now)
+    return report
+
+
+def write_members(new: Sequence[MemberRow], changed: Sequence[MemberRow], now: datetime) -> None:
+    """Insert new members and update changed ones (matched by number) in a few statements."""
     stamp = connection.ops.adapt_datetimefield_value(now)
     if connection.vendor == "postgresql":
         _write_postgresql(new, changed, stamp)
     else:
         _write_sqlite(list(_adapt(new)), list(_adapt(changed)), stamp)
-    return report
 
 
 def open_text(data: bytes | IO[bytes]) -> IO[str]:

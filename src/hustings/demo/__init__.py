@@ -1,0 +1,1 @@
+"""The demonstration organisation that `hustings demo` builds."""
