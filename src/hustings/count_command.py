@@ -288,6 +288,11 @@ def _rules(args: argparse.Namespace, profile: Profile) -> Rules:
         raise _Refusal(
             f"{args.file}: the ballot file does not give the number of seats; give it with --seats"
         )
+    seats = args.seats if args.seats is not None else profile.seats
+    if seats is not None and seats > len(profile.candidates):
+        raise _Refusal(
+            f"{seats} seats but only {len(profile.candidates)} candidates in {args.file}"
+        )
     bounds: dict[tuple[str, str], dict[str, int | None]] = {}
     for kind in ("min", "max"):
         for text in getattr(args, kind):
