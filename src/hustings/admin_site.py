@@ -79,10 +79,19 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def form_changes(form: BaseModelForm[Any]) -> dict[str, list[Any]]:
-    """Return {field: [before, after]} for every field the form changed."""
+REDACTED = "(personal data, not logged)"
+
+
+def form_changes(
+    form: BaseModelForm[Any], redacted: frozenset[str] = frozenset()
+) -> dict[str, list[Any]]:
+    """Return {field: [before, after]} for every field the form changed, hiding redacted values."""
     return {
-        name: [jsonable(form.initial.get(name)), jsonable(form.cleaned_data.get(name))]
+        name: (
+            [REDACTED, REDACTED]
+            if name in redacted
+            else [jsonable(form.initial.get(name)), jsonable(form.cleaned_data.get(name))]
+        )
         for name in form.changed_data
     }
 
@@ -117,6 +126,9 @@ class StaffModelAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type
     """A ModelAdmin that returning officers change, observers view, and that audits every change."""
 
     show_full_result_count = False
+    # Fields whose values stay out of the audit log, which can never be erased: only the fact
+    # that they changed is recorded.
+    audit_redacted: frozenset[str] = frozenset()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         """Show the app to anyone who may view the admin."""
@@ -140,7 +152,7 @@ class StaffModelAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Save and record what changed."""
-        changes = form_changes(form)
+        changes = form_changes(form, self.audit_redacted)
         super().save_model(request, obj, form, change)
         if changes or not change:
             self.audit(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hustings.audit import tags
 from hustings.audit.models import AuditEvent
-from hustings.candidates.models import Candidacy
+from hustings.candidates.models import Candidacy, Slate
 from hustings.elections.models import Phase
 from tests.accounts.helpers import staff_client
 from tests.factories import make_candidacy, make_contest, make_election, observer, returning_officer
@@ -103,3 +103,30 @@ def test_an_observer_cannot_edit_a_candidacy(candidacy):
     assert response.status_code == 403
     candidacy.refresh_from_db()
     assert candidacy.statement != "Observer was here."
+
+
+def test_a_slate_created_in_the_admin_proposes_places_through_the_slate_actions():
+    election = make_election(Phase.NOMINATIONS)
+    candidacy = make_candidacy(make_contest(election))
+    client = staff_client(returning_officer())
+
+    response = client.post(
+        reverse("admin:candidates_slate_add"),
+        {
+            "election": election.pk,
+            "name": "Common Ground",
+            "slug": "common-ground",
+            "description": "Together.",
+            "website": "",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-candidacy": candidacy.pk,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    slate = Slate.objects.get()
+    (membership,) = slate.memberships.all()
+    assert (membership.candidacy, membership.confirmed_at) == (candidacy, None)
+    assert AuditEvent.objects.filter(tag=tags.SLATE_CREATED).count() == 1
+    assert AuditEvent.objects.filter(tag=tags.SLATE_CANDIDATE_INVITED).count() == 1

@@ -145,6 +145,9 @@ class MemberAdmin(ImportMixin, StaffModelAdmin):
     autocomplete_fields = ("unit",)
     raw_id_fields = ("user",)
     readonly_fields = ("updated_at",)
+    audit_redacted = frozenset(
+        {"name", "email", "address", "postcode", "gender", "gender_self_description"}
+    )
     fieldsets = (
         (None, {"fields": ("membership_number", "name", "unit", "joined_on", "paid_until")}),
         ("Contact", {"fields": ("email", "address", "postcode")}),
