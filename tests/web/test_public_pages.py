@@ -128,7 +128,7 @@ def test_contest_page_shows_candidates_with_unit_region_slate_and_excerpt(client
     assert "Independent" in page
     assert "word39 …" in page
     assert "word40" not in page
-    assert "At least 1" in page or "at least 1" in page
+    assert "Of those elected, at least 1 woman" in page
 
 
 def test_contest_page_leaves_out_withdrawn_and_removed_candidates(client: Client) -> None:
@@ -254,3 +254,20 @@ def test_pages_render_the_same_number_of_queries_however_many_candidates(
         client.get(contest_url(contest))
     with django_assert_max_num_queries(12):
         client.get(reverse("candidates:slate", args=[contest.election.slug, slate.slug]))
+
+
+@pytest.mark.parametrize(
+    ("minimum", "maximum", "value", "words"),
+    [
+        (3, None, "woman", "at least 3 women"),
+        (1, None, "woman", "at least 1 woman"),
+        (0, 4, "man", "at most 4 men"),
+        (1, 2, "non-binary", "at least 1 and at most 2 non-binary members"),
+    ],
+)
+def test_representation_rules_read_as_plain_words(minimum, maximum, value, words) -> None:
+    from hustings.elections.models import RepresentationRule
+    from hustings.elections.templatetags.election_tags import describe_rule
+
+    rule = RepresentationRule(attribute="gender", value=value, minimum=minimum, maximum=maximum)
+    assert describe_rule(rule) == words
