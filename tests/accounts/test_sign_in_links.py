@@ -278,3 +278,24 @@ def test_account_page_needs_sign_in(client: Client) -> None:
     response = client.get(reverse("accounts:my-account"))
     assert response.status_code == 302
     assert response["Location"].startswith(SIGN_IN)
+
+
+def test_issuing_a_link_drops_links_that_expired_over_a_day_ago() -> None:
+    user = factories.member()
+    tokens.issue_login_link(user)
+    LoginToken.objects.update(expires_at=timezone.now() - timedelta(days=2))
+    tokens.issue_login_link(user)
+    assert LoginToken.objects.count() == 1
+
+
+def test_sign_in_lookup_uses_the_lowercased_email_the_indexes_hold(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.make_member(email="Mixed.Case@Example.org")
+    with CaptureQueriesContext(connection) as queries:
+        ask_for_link(client, "MIXED.case@example.org")
+    member_lookups = [q["sql"] for q in queries if 'FROM "members_member"' in q["sql"]]
+    assert member_lookups
+    assert all("LOWER(" in sql.upper() and "LIKE" not in sql.upper() for sql in member_lookups)
+    assert len(links_in_outbox()) == 1

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from hustings.accounts.access import needs_second_factor
@@ -36,7 +37,11 @@ def do_create_user_for_member(member: Member) -> User:
     if member.user is not None:
         return member.user
     users = get_user_model().objects
-    existing = users.filter(email__iexact=member.email).first() if member.email else None
+    existing = (
+        users.alias(email_lower=Lower("email")).filter(email_lower=member.email.lower()).first()
+        if member.email
+        else None
+    )
     if existing is None:
         user = users.create_user(email=member.email or None, name=member.name)
     elif not needs_second_factor(existing) and not Member.objects.filter(user=existing).exists():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -62,6 +63,8 @@ def link_lifetime() -> timedelta:
 def _new_token(*, user: User | None, member: Member | None, next_url: str = "") -> str:
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
+    # Used and expired links are worthless; keep a day of them for inspection, then drop them.
+    LoginToken.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
     LoginToken.objects.create(
         user=user,
         member=member,
@@ -156,7 +159,14 @@ def _recipients(email: str, next_url: str) -> tuple[list[Recipient], bool]:
 
     links: list[Recipient] = []
     staff = False
-    members = Member.objects.filter(email__iexact=email).select_related("user")
+    # Compared as lower(email), the expression the register's and accounts' indexes hold, so a
+    # sign-in request stays an index lookup in a register of hundreds of thousands.
+    address = email.strip().lower()
+    members = (
+        Member.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=address)
+        .select_related("user")
+    )
     for member in members.order_by("membership_number"):
         if member.user is not None and not member.user.is_active:
             continue
@@ -167,7 +177,11 @@ def _recipients(email: str, next_url: str) -> tuple[list[Recipient], bool]:
         links.append(Recipient(label, issue_member_login_link(member, next_url=next_url)))
     # Accounts with no membership record (rare: an observer's deputy, say) sign in by their own
     # email; a member's account signs in only by the email the register holds for them.
-    users = get_user_model().objects.filter(email__iexact=email, is_active=True, member=None)
+    users = (
+        get_user_model()
+        .objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=address, is_active=True, member=None)
+    )
     for user in users.order_by("pk"):
         if needs_second_factor(user):
             staff = True
