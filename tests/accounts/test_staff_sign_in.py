@@ -223,3 +223,18 @@ def test_observer_signs_in_the_same_way(client: Client) -> None:
     observer = factories.observer()
     staff_client(observer, client)
     assert client.get(reverse("accounts:my-account")).context["user"] == observer
+
+
+def test_enrolment_page_draws_the_key_as_an_accessible_qr_code(client: Client) -> None:
+    pytest.importorskip("segno", reason="the QR code needs segno; the page works without it")
+    ro = User.objects.create_user(
+        email="qr-ro@example.org",
+        password=factories.STAFF_PASSWORD,
+        staff_role=StaffRole.RETURNING_OFFICER,
+        is_staff=True,
+    )
+    give_password(client, ro)
+    html = client.get(ENROL).content.decode()
+    assert '<svg role="img" aria-label="QR code for setup"' in html
+    assert "<script" not in html
+    assert 'href="otpauth://totp/Hustings:qr-ro%40example.org?secret=' in html
