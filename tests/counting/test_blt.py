@@ -389,6 +389,21 @@ def test_a_large_plain_file_reads_the_same_as_the_same_file_with_a_comment() -> 
     assert len(fast.weights) < 60  # 20,000 ballot lines, few distinct rankings
 
 
+@pytest.mark.parametrize("weight", ["1", "123456789012"])
+@pytest.mark.parametrize("n", [5, 40])
+def test_a_plain_file_ranking_a_candidate_twice_is_refused_whatever_the_sizes(
+    n: int, weight: str
+) -> None:
+    names_text = "\n".join(f"C{i}" for i in range(1, n + 1))
+    lines = [f"{weight} 1 2 0"] * 300 + [f"{weight} 3 {n} 3 0"] + ["2 1 0"] * 300
+    text = f"{n} 2\n" + "\n".join(lines) + f"\n0\n{names_text}\nT\n"
+    error = refused(text.encode())
+    assert error.line == 302
+    assert "ranks candidate 3 twice" in str(error)
+    fine = parse_blt(text.replace(f"3 {n} 3 0", f"3 {n} 2 0").encode())
+    assert fine.total_weight == 301 * int(weight) + 600
+
+
 def test_a_file_with_more_than_63_candidates_is_read_and_checked() -> None:
     n = 70
     names_text = "\n".join(f"C{i}" for i in range(1, n + 1))

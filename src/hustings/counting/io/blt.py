@@ -217,17 +217,23 @@ def _parse_fast(data: bytes, encoding: str, options: _Options) -> Profile | None
 
 
 def _end_of_ballots(data: bytes, start: int) -> tuple[int, int] | None:
-    """Find the line holding the lone 0: return (where it starts, where the names start)."""
-    if data.startswith(b"0\n", start) or data.startswith(b"0\r\n", start):
-        return start, data.index(b"\n", start) + 1
+    """Find the last line holding a lone 0: return (where it starts, where the names start).
+
+    The last, not the first, because searching from the end reads only the names. Should an
+    earlier line also hold a lone 0 (a ballot closed on a line of its own), that line falls inside
+    the ballot lines and the fast path declines the file, so the choice never changes a result.
+    """
+    found: list[tuple[int, int]] = []
+    if data.startswith((b"0\n", b"0\r\n"), start):
+        found.append((start, data.index(b"\n", start) + 1))
     for marker in (b"\n0\n", b"\n0\r\n"):
-        at = data.find(marker, max(start - 1, 0))
+        at = data.rfind(marker, max(start - 1, 0))
         if at >= 0:
-            return at + 1, at + len(marker)
+            found.append((at + 1, at + len(marker)))
     for marker in (b"\n0", b"\n0\r"):
         if data.endswith(marker) and len(data) - len(marker) >= start - 1:
-            return len(data) - len(marker) + 1, len(data)
-    return None
+            found.append((len(data) - len(marker) + 1, len(data)))
+    return max(found) if found else None
 
 
 # --- the token parser: every layout, and every error with its line --------------------------------
