@@ -12,7 +12,7 @@ token-level parser in `blt.py` reads the file instead, and reports any error wit
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -139,119 +139,102 @@ def _group_rows(keys: npt.NDArray[np.uint64]) -> IntArray:
 
 
 def ballot_arrays(
-    data: bytes, start: int, stop: int, candidates: int
+    data: bytes, start: int, stop: int, candidates: int, *, lines: int | None = None
 ) -> tuple[RankArray, IntArray] | None:
     """Parse one-ballot-per-line BLT text into merged (rankings, weights), or None if unusual.
 
     `data[start:stop]` holds the ballot lines only (everything between the header and the line
     holding the lone 0 that ends the ballots), each ending in a newline. Rankings use 0-based
-    candidate indices padded with -1.
+    candidate indices padded with -1. `lines`, if known, is the number of newlines in the region.
     """
-    arrays = _ballot_arrays(data, start, stop, candidates)
+    arrays = _ballot_arrays(data, start, stop, candidates, lines)
     if arrays is None:
         region = data[start:stop]
         if any(s in region for s in (b"\r", b"\t", b"  ", b" \n", b"\n ", b"\n\n")):
             region = _canonical(region)
             if region and not region.endswith(b"\n"):
                 region += b"\n"
-            arrays = _ballot_arrays(region, 0, len(region), candidates)
+            arrays = _ballot_arrays(region, 0, len(region), candidates, None)
     return arrays
 
 
-class _Lines(NamedTuple):
-    """One chunk's ballot lines, tokenised: the values, and where each line's tokens start."""
-
-    values: npt.NDArray[Any]
-    first: npt.NDArray[np.intp]
-    tokens: npt.NDArray[np.intp]
-    weights: npt.NDArray[Any]
-
-
-def _parse_chunk(chunk: npt.NDArray[np.uint8], candidates: int) -> _Lines | None:
-    """Tokenise and check one chunk of whole ballot lines, or return None if anything is unusual."""
-    if bool((chunk > 57).any()):
-        return None
-    seps = np.flatnonzero(chunk < 48)
-    sep_chars = chunk[seps]
-    at_newline = sep_chars == 10
-    if np.count_nonzero(at_newline) + np.count_nonzero(sep_chars == 32) != len(seps):
-        return None  # some other punctuation: a comment, a '-', an '=', a quote...
-    values = _token_values(chunk, seps)
-    if values is None:
-        return None
-    last = np.flatnonzero(at_newline)
-    n = len(last)
-    first = np.empty_like(last)
-    first[0] = 0
-    first[1:] = last[:-1] + 1
-    tokens = last - first + 1
-    if int(tokens.min()) < 2 or bool(values[last].any()):
-        return None  # a line without a weight and a closing 0
-    weights = values[first]
-    if int(weights.min()) < 1:
-        return None
-    values[first] = 0
-    # Only the closing 0 and the (now zeroed) weight may be 0 on a line: no ballot mid-line.
-    if np.count_nonzero(values) != len(values) - 2 * n or int(values.max()) > candidates:
-        return None
-    if candidates < 8 * values.itemsize:
-        # One bit per candidate (bit 0 for the weight and the closing 0): a line ranks nobody
-        # twice when the bits it sets, less bit 0, number its preferences.
-        unsigned = values.view(np.uint32 if values.itemsize == 4 else np.uint64)
-        bits = np.left_shift(unsigned.dtype.type(1), unsigned)
-        marked = np.bitwise_count(np.bitwise_or.reduceat(bits, first))
-        if not np.array_equal(marked, tokens - 1):
-            return None
-    return _Lines(values, first, tokens, weights)
-
-
-def _scatter(lines: _Lines, matrix: npt.NDArray[Any], row: int, per_word: int) -> None:
-    """Write each line's tokens into its row of the matrix, preferences from column per_word."""
-    values, first = lines.values, lines.first
-    width = matrix.shape[1]
-    # Token t of line i goes to flat position (row + i) * width + (per_word - 1) + (t - first[i]):
-    # the weight lands in the padding word (ignored), the closing 0 after the preferences.
-    offsets = np.arange(row, row + len(first), dtype=np.int64) * width + (per_word - 1) - first
-    jumps = np.zeros(len(values), dtype=np.int64)
-    jumps[0] = offsets[0]
-    jumps[first[1:]] = np.diff(offsets)
-    flat = np.cumsum(jumps)
-    flat += np.arange(len(values))
-    matrix.ravel()[flat] = values
-
-
 def _ballot_arrays(
-    region: bytes, begin: int, end: int, candidates: int
+    region: bytes, begin: int, end: int, candidates: int, lines: int | None
 ) -> tuple[RankArray, IntArray] | None:
     """Parse canonically laid out ballot lines (single spaces, no blank lines)."""
     if begin >= end:
         return np.full((0, 1), -1, dtype=np.int32), np.zeros(0, dtype=np.int64)
     if region[end - 1] != 10:
         return None
-    data = np.frombuffer(region, dtype=np.uint8)
-    chunks = []
-    start = begin
-    while start < end:
-        stop = region.find(b"\n", min(start + _CHUNK, end - 1), end) + 1
-        lines = _parse_chunk(data[start:stop], candidates)
-        if lines is None:
-            return None
-        chunks.append(lines)
-        start = stop
-    n_ballots = sum(len(c.first) for c in chunks)
-    widest = max(int(c.tokens.max()) for c in chunks) - 2
+    n_ballots = region.count(b"\n", begin, end) if lines is None else lines
     item = np.dtype(np.uint8 if candidates < 256 else np.uint16)
     per_word = 8 // item.itemsize
     # Row layout: one word of padding (the weight's slot), then the preferences, padded to whole
-    # 64-bit words so that each row reads as a few uint64 keys. A spare row at the end takes the
-    # last line's closing 0.
-    width = per_word + -(-max(widest, 1) // per_word) * per_word
+    # 64-bit words so that each row reads as a few uint64 keys. Widened if a longer ballot appears.
+    width = per_word + -(-min(candidates, 2 * per_word) // per_word) * per_word
     matrix = np.zeros((n_ballots + 1, width), dtype=item)
-    row = 0
-    for lines in chunks:
-        _scatter(lines, matrix, row, per_word)
-        row += len(lines.first)
-    weights = np.concatenate([c.weights for c in chunks]).astype(np.int64)
+    weights = np.empty(n_ballots, dtype=np.int64)
+    data = np.frombuffer(region, dtype=np.uint8)
+    done = 0
+    start = begin
+    while start < end:
+        stop = region.find(b"\n", min(start + _CHUNK, end - 1), end) + 1
+        chunk = data[start:stop]
+        start = stop
+        if bool((chunk > 57).any()):
+            return None
+        seps = np.flatnonzero(chunk < 48)
+        sep_chars = chunk[seps]
+        at_newline = sep_chars == 10
+        if np.count_nonzero(at_newline) + np.count_nonzero(sep_chars == 32) != len(seps):
+            return None  # some other punctuation: a comment, a '-', an '=', a quote...
+        values = _token_values(chunk, seps)
+        if values is None:
+            return None
+        last = np.flatnonzero(at_newline)
+        n = len(last)
+        if done + n > n_ballots:
+            return None
+        first = np.empty_like(last)
+        first[0] = 0
+        first[1:] = last[:-1] + 1
+        tokens = last - first + 1
+        if int(tokens.min()) < 2 or bool(values[last].any()):
+            return None  # a line without a weight and a closing 0
+        line_weights = values[first]
+        if int(line_weights.min()) < 1:
+            return None
+        values[first] = 0
+        # Only the closing 0 and the (now zeroed) weight may be 0 on a line: no ballot mid-line.
+        if np.count_nonzero(values) != len(values) - 2 * n or int(values.max()) > candidates:
+            return None
+        if candidates < 8 * values.itemsize:
+            # One bit per candidate (bit 0 for the weight and the closing 0): a line ranks nobody
+            # twice when the bits it sets, less bit 0, number its preferences.
+            unsigned = values.view(np.uint32 if values.itemsize == 4 else np.uint64)
+            bits = np.left_shift(unsigned.dtype.type(1), unsigned)
+            marked = np.bitwise_count(np.bitwise_or.reduceat(bits, first))
+            if not np.array_equal(marked, tokens - 1):
+                return None
+        weights[done : done + n] = line_weights
+        widest = int(tokens.max()) - 2
+        if widest > width - per_word:
+            wider = per_word + -(-widest // per_word) * per_word
+            grown = np.zeros((n_ballots + 1, wider), dtype=item)
+            grown[:, :width] = matrix
+            matrix, width = grown, wider
+        # Scatter every token of line i to row (done + i), weight at column per_word - 1 (ignored),
+        # preferences from column per_word, the closing 0 after them (harmless: it is 0).
+        offsets = np.arange(done, done + n, dtype=np.int64) * width + (per_word - 1) - first
+        jumps = np.zeros(len(values), dtype=np.int64)
+        jumps[0] = offsets[0]
+        jumps[first[1:]] = np.diff(offsets)
+        flat = np.cumsum(jumps)
+        flat += np.arange(len(values))
+        matrix.ravel()[flat] = values
+        done += n
+    if done != n_ballots:
+        return None
     keys = matrix[:n_ballots, per_word:].view(np.uint64)
     group = _group_rows(keys)
     distinct = np.flatnonzero(group == np.arange(n_ballots))
