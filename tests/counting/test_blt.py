@@ -504,3 +504,27 @@ def test_real_quirks_read_as_the_people_who_stood(shared_data: Path) -> None:
     perth = read_blt(scotland / "by-elections" / "perth_kinross_2016_by_election_ward9.blt")
     assert perth.candidates[3] == "Wilma LUMSDEN"
     assert perth.seats == 1
+
+
+@pytest.mark.slow
+def test_a_million_ballot_plain_file_is_read_by_the_fast_path(tmp_path: Path) -> None:
+    import random
+    import time
+
+    generator = random.Random(2026)
+    shapes = []
+    for _ in range(20_000):
+        ranking = generator.sample(range(1, 21), generator.randint(1, 20))
+        shapes.append("1 " + " ".join(map(str, ranking)) + " 0")
+    lines = generator.choices(shapes, k=1_000_000)
+    names = "\n".join(f'"Candidate {i}"' for i in range(1, 21))
+    path = tmp_path / "million.blt"
+    path.write_text("20 9\n" + "\n".join(lines) + f'\n0\n{names}\n"A million"\n', encoding="utf-8")
+    started = time.perf_counter()
+    profile = read_blt(path)
+    elapsed = time.perf_counter() - started
+    assert profile.total_weight == 1_000_000
+    assert len(profile.weights) == len(set(lines))
+    # A few tenths of a second on the project's 2-core machine; the token parser takes about ten
+    # seconds. The bound is loose so that a busy machine passes, but a fall back to it would not.
+    assert elapsed < 1.5, f"reading took {elapsed:.2f} s"
