@@ -9,7 +9,7 @@ __all__ = ["scale", "to_decimal", "truncating_divide"]
 
 def scale(places: int) -> int:
     """Return the integer that stands for 1 at this many decimal places."""
-    return 10**places
+    return int(10**places)
 
 
 def to_decimal(value: int, places: int) -> Decimal:
