@@ -134,11 +134,36 @@ class Profile:
         )
 
     def digest(self) -> str:
-        """Return a SHA-256 of the profile's content, independent of ballot order."""
-        canon = self.canonical()
+        """Return a SHA-256 of the profile's content, independent of ballot order and layout.
+
+        Identical rankings are merged and zero-weight ballots dropped first, so a profile split
+        or packed differently digests the same. The bytes hashed are, in order: the candidate
+        names joined by U+001F (UTF-8); repr((seats, sorted withdrawn indices, rejected)); the
+        ranking width as 4 little-endian bytes; the distinct rankings in ascending lexicographic
+        order as little-endian int32 rows padded with -1 to that width; their weights as
+        little-endian int64.
+        """
+        lengths = (self.rankings >= 0).sum(axis=1)
+        width = int(lengths.max(initial=0))
+        rankings = np.ascontiguousarray(self.rankings[:, :width], dtype="<i4")
+        weights = self.weights.astype("<i8")
+        if width:
+            order = np.lexsort(rankings.T[::-1])
+            rankings, weights = rankings[order], weights[order]
+        if len(weights):
+            starts = np.ones(len(weights), dtype=bool)
+            if width:
+                starts[1:] = (rankings[1:] != rankings[:-1]).any(axis=1)
+            else:
+                starts[1:] = False
+            first = np.flatnonzero(starts)
+            rankings, weights = rankings[first], np.add.reduceat(weights, first)
+            kept = weights != 0
+            rankings, weights = rankings[kept], weights[kept]
         h = hashlib.sha256()
         h.update("\x1f".join(self.candidates).encode())
         h.update(repr((self.seats, sorted(self.withdrawn), self.rejected)).encode())
-        for ranking, weight in canon.ballots():
-            h.update(f"{weight}:{','.join(map(str, ranking))};".encode())
+        h.update(width.to_bytes(4, "little"))
+        h.update(np.ascontiguousarray(rankings).tobytes())
+        h.update(np.ascontiguousarray(weights).tobytes())
         return h.hexdigest()
