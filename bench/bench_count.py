@@ -269,6 +269,12 @@ def tools(args: argparse.Namespace, attributes: Path) -> list[Tool]:
             (hustings, "count"),
             ("--method", "scottish-stv", "--format", "json"),
         ),
+        "hustings-seeded": Tool(
+            "hustings-seeded",
+            "hustings scottish-stv --seed 1",
+            (hustings, "count"),
+            ("--method", "scottish-stv", "--format", "json", "--seed", "1"),
+        ),
         "hustings-constrained": Tool(
             "hustings-constrained",
             "hustings scottish-stv, ≥5 women",
@@ -311,7 +317,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tools",
         nargs="+",
-        default=["hustings", "hustings-constrained", "pyrankvote", "votekit", "pref_voting"],
+        default=[
+            "hustings",
+            "hustings-seeded",
+            "hustings-constrained",
+            "pyrankvote",
+            "votekit",
+            "pref_voting",
+        ],
         help="tools to run (default: all)",
     )
     parser.add_argument("--repeats", type=int, default=7, help="runs of hustings (%(default)s)")
@@ -339,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
 
     attributes = args.out / "nec-attributes.csv"
     selected = tools(args, attributes)
-    if any(t.name not in {"hustings", "hustings-constrained"} for t in selected) and not (
+    if any(not t.name.startswith("hustings") for t in selected) and not (
         args.peers_python.exists()
     ):
         parser.error(f"{args.peers_python} is missing: run bench/setup-peers.sh first")

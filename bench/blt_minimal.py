@@ -49,15 +49,21 @@ def read_blt(path: Path) -> BltProfile:
         sys.exit(f"{path}: no '0' line ends the ballots")
     # Count identical lines first (in C) so that each distinct ballot is parsed once: the peers
     # then spend their time counting, not in this reader.
+    # A dict lookup turns a candidate number into its index and rejects unknown numbers at once.
+    index = {str(number): number - 1 for number in range(1, candidates + 1)}.__getitem__
     rankings: Counter[tuple[int, ...]] = Counter()
     for text, repeats in Counter(lines[1:end]).items():
         fields = text.split()
-        if len(fields) < 2 or fields[-1] != "0" or not fields[0].isdigit():
+        try:
+            if fields[-1] != "0":
+                raise ValueError
+            ranking = tuple(map(index, fields[1:-1]))
+            weight = int(fields[0])
+        except (IndexError, KeyError, ValueError):
             sys.exit(f"{path}:{lines.index(text) + 1}: not a plain ballot line: {text!r}")
-        ranking = tuple(int(field) - 1 for field in fields[1:-1])
-        if not all(0 <= c < candidates for c in ranking) or len(set(ranking)) != len(ranking):
-            sys.exit(f"{path}:{lines.index(text) + 1}: bad preferences: {text!r}")
-        rankings[ranking] += int(fields[0]) * repeats
+        if weight < 0 or len(set(ranking)) != len(ranking):
+            sys.exit(f"{path}:{lines.index(text) + 1}: not a plain ballot line: {text!r}")
+        rankings[ranking] += weight * repeats
     number = end + 1
     names = [_unquote(text.strip(), path, number + 1 + i) for i, text in enumerate(lines[number:])]
     if len(names) != candidates + 1:
