@@ -39,6 +39,9 @@ class Stage:
     totals: Mapping[str, Decimal]
     #: Value of ballots that could not be transferred, plus any value lost to rounding, so far.
     non_transferable: Decimal
+    #: The part of `non_transferable` lost to rounding rather than held on exhausted ballots, so
+    #: far; None where the method does not keep the two apart.
+    rounding_loss: Decimal | None = None
     #: How each total (and the non-transferable pile, key "") changed at this stage.
     transfers: Mapping[str, Decimal] = field(default_factory=dict)
     #: Candidates elected at this stage, in order of election.
@@ -136,6 +139,7 @@ class CountResult:
                     "subjects": list(s.subjects),
                     "totals": {name: format(v, "f") for name, v in s.totals.items()},
                     "non_transferable": format(s.non_transferable, "f"),
+                    "rounding_loss": dec(s.rounding_loss),
                     "transfers": {name: format(v, "f") for name, v in s.transfers.items()},
                     "elected": list(s.elected),
                     "excluded": list(s.excluded),

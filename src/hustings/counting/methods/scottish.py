@@ -332,6 +332,7 @@ class _ScottishCount:
                 subjects=subjects,
                 totals={self.names[c]: self._dec(self.totals[c]) for c in self.context.standing},
                 non_transferable=self._dec(self.exhausted + self.lost),
+                rounding_loss=self._dec(self.lost),
                 transfers={name: self._dec(v) for name, v in transfers.items()},
                 elected=tuple(self.names[c] for c in newly),
                 excluded=excluded,
