@@ -31,7 +31,6 @@ RULE_VERSION = "Block vote with Labour NEC/NPF gender substitution (2010-2018)"
 
 def count_block(context: CountContext) -> CountResult:
     """Count a block vote and apply the representation rules by substitution."""
-    profile = context.profile
     names = context.names
     places = min(context.seats, len(context.standing))
     votes, valid, blank, over = _tally(context)
@@ -71,23 +70,15 @@ def count_block(context: CountContext) -> CountResult:
                 )
             )
 
-    return CountResult(
+    return context.result(
         method="block",
         rule_version=RULE_VERSION,
-        title=profile.title,
-        seats=context.seats,
-        candidates=names,
-        withdrawn=tuple(names[c] for c in sorted(profile.withdrawn)),
-        valid=valid,
-        invalid=blank + over + profile.rejected,
-        quota=None,
-        elected=tuple(names[c] for c in final),
-        stages=tuple(stages),
-        tie_breaks=tuple(context.lot.record),
-        seed=context.lot.seed,
-        constraints=context.rules.constraints,
-        attributes=context.rules.attributes,
         places=0,
+        valid=valid,
+        blank=blank + over,
+        quota=None,
+        elected=final,
+        stages=stages,
     )
 
 

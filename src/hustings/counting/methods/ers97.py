@@ -20,7 +20,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from hustings.counting.context import CountContext
+from hustings.counting.context import CountContext, join_words
 from hustings.counting.errors import CountError
 from hustings.counting.fixed import scale, to_decimal
 from hustings.counting.profile import Profile
@@ -661,28 +661,16 @@ class _Ers97Count:
         return shown
 
     def _names(self, candidates: Iterable[int]) -> str:
-        names = [self.names[c] for c in candidates]
-        if len(names) <= 1:
-            return "".join(names)
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return join_words([self.names[c] for c in candidates])
 
     def _result(self) -> CountResult:
-        profile = self.context.profile
-        return CountResult(
+        return self.context.result(
             method="ers97-stv",
             rule_version=RULE_VERSION,
-            title=profile.title,
-            seats=self.seats,
-            candidates=self.names,
-            withdrawn=tuple(self.names[c] for c in sorted(profile.withdrawn)),
-            valid=self.valid,
-            invalid=self.blank + profile.rejected,
-            quota=to_decimal(self.quota, PLACES),
-            elected=tuple(self.names[c] for c in self.elected),
-            stages=tuple(self.stages),
-            tie_breaks=tuple(self.lot.record),
-            seed=self.lot.seed,
-            constraints=self.context.rules.constraints,
-            attributes=self.context.rules.attributes,
             places=PLACES,
+            valid=self.valid,
+            blank=self.blank,
+            quota=to_decimal(self.quota, PLACES),
+            elected=self.elected,
+            stages=self.stages,
         )

@@ -23,7 +23,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from hustings.counting.context import CountContext
+from hustings.counting.context import CountContext, join_words, order_by_votes
 from hustings.counting.errors import CountError
 from hustings.counting.fixed import scale, to_decimal
 from hustings.counting.result import Action, CountResult, Stage
@@ -396,7 +396,7 @@ class _MeekCount:
                 pending.excluded.append(c)
                 pending.doomed.append(c)
             pending.reasons.append(
-                f"{_join(names)} cannot be elected without breaking a representation rule and "
+                f"{join_words(names)} cannot be elected without breaking a representation rule and "
                 f"{'is' if len(names) == 1 else 'are'} excluded (doomed)."
             )
 
@@ -450,7 +450,7 @@ class _MeekCount:
         if len(tied) == 1:
             return tied[0], ""
         chosen = self._break_tie(tied, highest=False, stage=stage, purpose="whom to exclude")
-        names = _join([self.names[c] for c in sorted(tied)])
+        names = join_words([self.names[c] for c in sorted(tied)])
         if self.lot.record[-1].by == "lot":
             how = f"{names} are tied at every iteration so far; the lot chose {self.names[chosen]}"
         else:
@@ -461,21 +461,14 @@ class _MeekCount:
         return chosen, f" ({how}, clause 19)"
 
     def _by_votes(self, candidates: list[int], it: _Iteration, stage: int) -> list[int]:
-        """Order candidates by votes, highest first; equal votes matter only under constraints."""
-        ordered = sorted(candidates, key=lambda c: (-int(it.votes[c]), c))
-        if not self.constraints:
-            return ordered
-        result: list[int] = []
-        while ordered:
-            top = [c for c in ordered if it.votes[c] == it.votes[ordered[0]]]
-            first = (
-                top[0]
-                if len(top) == 1
-                else self._break_tie(top, highest=True, stage=stage, purpose="order of election")
-            )
-            result.append(first)
-            ordered.remove(first)
-        return result
+        return order_by_votes(
+            candidates,
+            lambda c: int(it.votes[c]),
+            constrained=bool(self.constraints),
+            break_tie=lambda top: self._break_tie(
+                top, highest=True, stage=stage, purpose="order of election"
+            ),
+        )
 
     def _break_tie(self, tied: Sequence[int], *, highest: bool, stage: int, purpose: str) -> int:
         """Resolve a tie by the ahead-at-first-difference rule (clauses 19 and 40), then lot.
@@ -566,28 +559,13 @@ class _MeekCount:
         return to_decimal(value, PLACES)
 
     def _result(self) -> CountResult:
-        profile = self.context.profile
-        return CountResult(
+        return self.context.result(
             method="meek-stv",
             rule_version=RULE_VERSION,
-            title=profile.title,
-            seats=self.seats,
-            candidates=profile.candidates,
-            withdrawn=tuple(profile.candidates[c] for c in sorted(profile.withdrawn)),
-            valid=self.valid,
-            invalid=self._invalid(),
-            quota=self.stages[-1].quota if self.stages else None,
-            elected=tuple(self.names[c] for c in self.elected),
-            stages=tuple(self.stages),
-            tie_breaks=tuple(self.lot.record),
-            seed=self.lot.seed,
-            constraints=self.context.rules.constraints,
-            attributes=self.context.rules.attributes,
             places=PLACES,
+            valid=self.valid,
+            blank=self.paths.blank,
+            quota=self.stages[-1].quota if self.stages else None,
+            elected=self.elected,
+            stages=self.stages,
         )
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from hustings.counting.context import CountContext
+from hustings.counting.context import CountContext, join_words, order_by_votes
 from hustings.counting.fixed import scale, to_decimal
 from hustings.counting.methods.parcels import Movement, Parcels, Revaluation
 from hustings.counting.result import Action, CountResult, Stage
@@ -156,12 +156,12 @@ class _ScottishCount:
         names = [self.names[c] for c in candidates]
         if doomed:
             why = (
-                f"{_join(names)} cannot be elected without breaking a representation rule and "
+                f"{join_words(names)} cannot be elected without breaking a representation rule and "
                 f"{'is' if len(names) == 1 else 'are'} excluded"
             )
         elif spared:
             why = (
-                f"{_join([self.names[c] for c in spared])}, with fewer votes, "
+                f"{join_words([self.names[c] for c in spared])}, with fewer votes, "
                 f"{'is' if len(spared) == 1 else 'are'} guarded by a representation rule, so "
                 f"{names[0]}, with the fewest votes of the others ({_fmt(out)}), is excluded"
             )
@@ -200,7 +200,7 @@ class _ScottishCount:
                 return False
             chosen = sorted(guarded)
             note = (
-                f"Only {_join([self.names[c] for c in chosen])} can fill the {left} remaining "
+                f"Only {join_words([self.names[c] for c in chosen])} can fill the {left} remaining "
                 f"vacanc{'ies' if left != 1 else 'y'} within the representation rules; they are "
                 "elected without further transfer."
             )
@@ -272,21 +272,14 @@ class _ScottishCount:
         return elected
 
     def _by_votes(self, candidates: list[int], stage: int) -> list[int]:
-        """Order candidates by votes, highest first; equal votes matter only under constraints."""
-        candidates = sorted(candidates, key=lambda c: (-self.totals[c], c))
-        if not self.constraints:
-            return candidates
-        ordered: list[int] = []
-        while candidates:
-            top = [c for c in candidates if self.totals[c] == self.totals[candidates[0]]]
-            first = (
-                top[0]
-                if len(top) == 1
-                else self._break_tie(top, highest=True, stage=stage, purpose="order of election")
-            )
-            ordered.append(first)
-            candidates.remove(first)
-        return ordered
+        return order_by_votes(
+            candidates,
+            lambda c: int(self.totals[c]),
+            constrained=bool(self.constraints),
+            break_tie=lambda top: self._break_tie(
+                top, highest=True, stage=stage, purpose="order of election"
+            ),
+        )
 
     def _elect(self, candidate: int) -> None:
         self.continuing.remove(candidate)
@@ -346,12 +339,12 @@ class _ScottishCount:
     def _election_note(self, newly: list[int]) -> str:
         parts = []
         if newly:
-            names = _join([f"{self.names[c]} ({_fmt(self.totals[c])})" for c in newly])
+            names = join_words([f"{self.names[c]} ({_fmt(self.totals[c])})" for c in newly])
             verb = "reaches" if len(newly) == 1 else "reach"
             parts.append(f"{names} {verb} the quota and {_is_are(newly)} elected (rule 47(1)).")
         blocked = [c for c in self.continuing if self.totals[c] >= self.quota]
         if blocked and len(self.elected) < self.seats:
-            names = _join([self.names[c] for c in blocked])
+            names = join_words([self.names[c] for c in blocked])
             parts.append(
                 f"{names} {'has' if len(blocked) == 1 else 'have'} the quota but cannot be "
                 "elected without breaking a representation rule."
@@ -368,24 +361,15 @@ class _ScottishCount:
         return to_decimal(value, PLACES)
 
     def _result(self) -> CountResult:
-        profile = self.context.profile
-        return CountResult(
+        return self.context.result(
             method="scottish-stv",
             rule_version=RULE_VERSION,
-            title=profile.title,
-            seats=self.seats,
-            candidates=profile.candidates,
-            withdrawn=tuple(profile.candidates[c] for c in sorted(profile.withdrawn)),
-            valid=self.valid,
-            invalid=self.blank + profile.rejected,
-            quota=self._dec(self.quota),
-            elected=tuple(self.names[c] for c in self.elected),
-            stages=tuple(self.stages),
-            tie_breaks=tuple(self.lot.record),
-            seed=self.lot.seed,
-            constraints=self.context.rules.constraints,
-            attributes=self.context.rules.attributes,
             places=PLACES,
+            valid=self.valid,
+            blank=self.blank,
+            quota=self._dec(self.quota),
+            elected=self.elected,
+            stages=self.stages,
         )
 
 
@@ -408,12 +392,6 @@ def _non_transferable(moved: Movement, lost: int) -> str:
     if lost:
         parts.append(f"{_fmt(lost)} is lost by ignoring remainders")
     return "; ".join(parts) + "."
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _join_sentences(first: str, second: str) -> str:
