@@ -101,6 +101,7 @@ def test_a_contest_created_in_the_admin_is_audited_with_its_rules():
             "threshold_other_units": 0,
             "threshold_other_regions": 0,
             "affiliate_nominations_needed": 0,
+            "ballot_order": "surname",
             "representation_rules-TOTAL_FORMS": "1",
             "representation_rules-INITIAL_FORMS": "0",
             "representation_rules-0-attribute": "gender",

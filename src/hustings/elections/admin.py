@@ -152,12 +152,15 @@ class ContestAdmin(StaffModelAdmin):
             {
                 "fields": (
                     "max_nominations_per_unit",
+                    "nomination_balance_gender",
+                    "nomination_balance_only_when_full",
                     "threshold_kind",
                     "threshold_units",
                     "threshold_other_units",
                     "threshold_other_regions",
                     "affiliates_may_nominate",
                     "affiliate_nominations_needed",
+                    "ballot_order",
                 ),
                 "description": "Stored with the contest and applied when nominations are made.",
             },

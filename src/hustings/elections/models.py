@@ -240,6 +240,13 @@ class ThresholdKind(models.TextChoices):
     HOME_AND_SPREAD = "home-and-spread", "Home unit and M others from R other regions"
 
 
+class BallotOrder(models.TextChoices):
+    """How the candidates are ordered on a contest's ballot paper."""
+
+    SURNAME = "surname", "Alphabetical by surname"
+    LOT = "lot", "Drawn by lot when the ballot is confirmed"
+
+
 class Contest(models.Model):
     """One race within an election: a national committee section, or a region's seats."""
 
@@ -284,6 +291,21 @@ class Contest(models.Model):
     affiliates_may_nominate = models.BooleanField(default=False)
     affiliate_nominations_needed = models.PositiveSmallIntegerField(
         default=0, help_text="Affiliate nominations that count towards the threshold instead."
+    )
+    nomination_balance_gender = models.CharField(
+        "balance rule: at least half",
+        max_length=20,
+        blank=True,
+        choices=[(value, label) for value, label in Gender.choices if value],
+        help_text="At least half of a unit's nominations must be of this gender; blank for none.",
+    )
+    nomination_balance_only_when_full = models.BooleanField(
+        "balance rule applies only to a full list",
+        default=True,
+        help_text="Apply the balance rule only when a unit nominates the maximum.",
+    )
+    ballot_order = models.CharField(
+        max_length=20, choices=BallotOrder.choices, default=BallotOrder.SURNAME
     )
 
     class Meta:
