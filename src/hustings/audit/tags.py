@@ -30,6 +30,17 @@ SLATE_CANDIDATE_INVITED = "slate:candidate:invited"
 SLATE_MEMBERSHIP_CONFIRMED = "slate:membership:confirmed"
 SLATE_MEMBERSHIP_ENDED = "slate:membership:ended"
 
+# Nominations
+UNIT_NOMINATIONS_RECORDED = "nominations:unit:recorded"
+AFFILIATE_CREATED = "affiliate:created"
+AFFILIATE_NOMINATION_RECORDED = "nominations:affiliate:recorded"
+AFFILIATE_NOMINATION_WITHDRAWN = "nominations:affiliate:withdrawn"
+NOMINATION_ACCEPTED = "nomination:accepted"
+NOMINATION_DECLINED = "nomination:declined"
+NOMINATIONS_IMPORTED = "nominations:imported"
+NOMINATIONS_CLOSED = "nominations:closed"
+BALLOT_CONFIRMED = "ballot:confirmed"
+
 # The log itself
 AUDIT_EXPORTED = "audit:exported"
 
