@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "hustings.members",
     "hustings.elections",
     "hustings.candidates",
+    "hustings.nominations",
     "hustings.audit",
     "hustings.admin_config.HustingsAdminConfig",
     "django.contrib.auth",
