@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("hustings.accounts.urls")),
     path("candidates/", include("hustings.candidates.urls")),
+    path("nominations/", include("hustings.nominations.urls")),
     path("", include("hustings.elections.urls")),
 ]
 

@@ -21,6 +21,7 @@ from hustings.accounts.models import User
 from hustings.candidates.models import Candidacy, SlateMembership
 from hustings.elections.models import Contest
 from hustings.members.models import Member, Unit
+from hustings.nominations.models import Nomination
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -188,3 +189,32 @@ def get_unit_for_secretary(user: AnyUser, pk: int) -> Unit:
 
 def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i T")
+
+
+# -- Nominations --------------------------------------------------------------------------------
+
+
+def get_unit_and_contest_for_nominating(
+    user: AnyUser, unit_pk: int, contest_pk: int
+) -> tuple[Unit, Contest]:
+    """Return a unit the user is secretary of, and a contest; 404 or 403 otherwise.
+
+    Whether the unit may nominate in the contest now (scope, deadline) is the action's to say, so
+    the form can show its words; this checks only who is acting.
+    """
+    contest = get_object_or_404(Contest.objects.select_related("election", "region"), pk=contest_pk)
+    return get_unit_for_secretary(user, unit_pk), contest
+
+
+def get_candidacy_for_nominations(user: AnyUser, pk: int) -> Candidacy:
+    """Return the user's own standing candidacy, to see and answer its nominations; 404 or 403."""
+    return _own_candidacy(user, pk)
+
+
+def get_nomination_for_responding(user: AnyUser, pk: int) -> Nomination:
+    """Return a current nomination of the user's own standing candidacy; 404 or 403 otherwise."""
+    nomination = get_object_or_404(
+        Nomination.objects.current().select_related("unit", "contest__election"), pk=pk
+    )
+    _own_candidacy(user, nomination.candidacy_id)
+    return nomination
