@@ -29,8 +29,9 @@ class NominationForm(forms.Form):
     )
     meeting_date = forms.DateField(
         label="Date of the meeting",
-        help_text="For example 14/03/2026.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day the meeting decided these nominations.",
+        # A date input reads and writes ISO dates whatever the page's language.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     meeting_kind = forms.ChoiceField(
         label="Kind of meeting", choices=MeetingKind.choices, widget=forms.RadioSelect
