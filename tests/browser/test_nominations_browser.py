@@ -117,3 +117,46 @@ def test_secretary_nominates_six_is_refused_a_seventh_corrects_one_and_the_tally
     )
     expect(page.get_by_text("Lucy Hart")).to_be_visible()
     assert_accessible(page)
+
+
+def test_candidate_answers_a_nomination_and_the_closed_tally_and_ballot_pass_axe(
+    page: Page,
+) -> None:
+    from hustings.nominations.actions import (
+        Meeting,
+        do_close_nominations,
+        do_confirm_ballot,
+        do_record_unit_nominations,
+    )
+
+    contest, candidacies = build()
+    unit = factories.make_unit(name="Leeds Central")
+    meeting = Meeting(timezone.localdate() - timedelta(days=1), "all-member", 120)
+    do_record_unit_nominations(None, unit, contest, candidacies[:3], meeting=meeting)
+    aisha = candidacies[0].member
+    aisha.email = "aisha@example.org"
+    aisha.save(update_fields=["email"])
+    aisha.user.email = "aisha@example.org"
+    aisha.user.save(update_fields=["email"])
+
+    sign_in_by_link(page, "aisha@example.org", check=False)
+    page.get_by_role("link", name="Your nominations in NEC CLP section").click()
+    expect(page.get_by_role("row", name="Leeds Central")).to_contain_text("Not yet answered")
+    assert_accessible(page)
+    page.get_by_role("button", name="Decline the nomination from Leeds Central").click()
+    expect(page.get_by_text("You have declined Leeds Central's nomination.")).to_be_visible()
+    expect(page.get_by_role("row", name="Leeds Central")).to_contain_text("Declined")
+    assert_accessible(page)
+
+    election = contest.election
+    election.nominations_close_at = timezone.now() - timedelta(seconds=1)
+    election.save(update_fields=["nominations_close_at"])
+    officer = factories.returning_officer()
+    do_close_nominations(officer, election)
+    page.goto(reverse("nominations:tally", args=[election.slug, contest.slug]))
+    expect(page.get_by_role("heading", name="Final nominations")).to_be_visible()
+    assert_accessible(page)
+    do_confirm_ballot(officer, contest)
+    page.reload()
+    expect(page.get_by_role("heading", name="The ballot")).to_be_visible()
+    assert_accessible(page)

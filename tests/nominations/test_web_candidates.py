@@ -99,3 +99,26 @@ def test_responding_needs_a_post_and_a_valid_answer() -> None:
     client.post(respond_url(nomination), {"response": "maybe"})
     nomination.refresh_from_db()
     assert nomination.response == Response.PENDING
+
+
+def test_candidate_answers_an_affiliates_nomination_and_only_they_may() -> None:
+    from hustings.nominations.actions import do_create_affiliate, do_record_affiliate_nomination
+    from hustings.nominations.models import AffiliateNomination
+
+    s = scenario(affiliates_may_nominate=True, affiliate_nominations_needed=1)
+    candidacy = s.candidates[0]
+    union = do_create_affiliate(None, "Transport Workers Union")
+    do_record_affiliate_nomination(None, union, candidacy)
+    nomination = AffiliateNomination.objects.get()
+    url = reverse("nominations:respond-affiliate", args=[nomination.pk])
+    owner = signed_in(candidacy.member.user)
+    assert "Transport Workers Union" in owner.get(page_url(candidacy)).content.decode()
+    assert (
+        signed_in(s.candidates[1].member.user).post(url, {"response": "declined"}).status_code
+        == 403
+    )
+    nomination.refresh_from_db()
+    assert nomination.response == Response.PENDING
+    owner.post(url, {"response": "declined"})
+    nomination.refresh_from_db()
+    assert nomination.response == Response.DECLINED

@@ -207,3 +207,9 @@ def test_contest_page_links_to_its_tally() -> None:
     s = scenario(phase=Phase.NOMINATIONS)
     html = Client().get(reverse("elections:contest", args=[s.election.slug, s.contest.slug]))
     assert tally_url(s.contest) in html.content.decode()
+
+
+def test_election_page_links_to_each_contests_tally() -> None:
+    s = scenario()
+    html = Client().get(reverse("elections:election", args=[s.election.slug])).content.decode()
+    assert tally_url(s.contest) in html

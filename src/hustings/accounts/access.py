@@ -21,7 +21,7 @@ from hustings.accounts.models import User
 from hustings.candidates.models import Candidacy, SlateMembership
 from hustings.elections.models import Contest
 from hustings.members.models import Member, Unit
-from hustings.nominations.models import Nomination
+from hustings.nominations.models import AffiliateNomination, Nomination
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -215,6 +215,18 @@ def get_nomination_for_responding(user: AnyUser, pk: int) -> Nomination:
     """Return a current nomination of the user's own standing candidacy; 404 or 403 otherwise."""
     nomination = get_object_or_404(
         Nomination.objects.current().select_related("unit", "contest__election"), pk=pk
+    )
+    _own_candidacy(user, nomination.candidacy_id)
+    return nomination
+
+
+def get_affiliate_nomination_for_responding(user: AnyUser, pk: int) -> AffiliateNomination:
+    """Return a standing affiliate nomination of the user's own candidacy; 404 or 403 otherwise."""
+    nomination = get_object_or_404(
+        AffiliateNomination.objects.filter(withdrawn_at__isnull=True).select_related(
+            "affiliate", "contest__election"
+        ),
+        pk=pk,
     )
     _own_candidacy(user, nomination.candidacy_id)
     return nomination

@@ -25,7 +25,13 @@ from hustings.members.models import Region, Unit
 from hustings.nominations import queries
 from hustings.nominations.actions import do_record_unit_nominations, do_respond_to_nomination
 from hustings.nominations.forms import NominationForm, ResponseForm
-from hustings.nominations.models import BallotConfirmation, NominationsClosure, UnitReturn
+from hustings.nominations.models import (
+    AffiliateNomination,
+    BallotConfirmation,
+    Nomination,
+    NominationsClosure,
+    UnitReturn,
+)
 
 signed_in = login_required(login_url="accounts:sign-in")
 
@@ -233,11 +239,11 @@ def candidacy_nominations(request: access.AuthenticatedHttpRequest, pk: int) -> 
     return render(request, "nominations/candidacy.html", context)
 
 
-@signed_in
-@require_POST
-def respond(request: access.AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Record a candidate's acceptance or refusal of one unit's nomination."""
-    nomination = access.get_nomination_for_responding(request.user, pk)
+def _respond(
+    request: access.AuthenticatedHttpRequest,
+    nomination: Nomination | AffiliateNomination,
+    source: str,
+) -> HttpResponse:
     form = ResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose to accept or decline the nomination.")
@@ -248,5 +254,21 @@ def respond(request: access.AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             verb = "accepted" if form.accept() else "declined"
-            messages.success(request, f"You have {verb} {nomination.unit.name}'s nomination.")
+            messages.success(request, f"You have {verb} {source}'s nomination.")
     return redirect("nominations:candidacy", nomination.candidacy_id)
+
+
+@signed_in
+@require_POST
+def respond(request: access.AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a candidate's acceptance or refusal of one unit's nomination."""
+    nomination = access.get_nomination_for_responding(request.user, pk)
+    return _respond(request, nomination, nomination.unit.name)
+
+
+@signed_in
+@require_POST
+def respond_affiliate(request: access.AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a candidate's acceptance or refusal of one affiliate's nomination."""
+    nomination = access.get_affiliate_nomination_for_responding(request.user, pk)
+    return _respond(request, nomination, nomination.affiliate.name)
