@@ -8,10 +8,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hustings.candidates.actions import do_withdraw_candidacy
 from hustings.elections.models import Phase
 from hustings.nominations.actions import (
     do_close_nominations,
@@ -213,3 +216,30 @@ def test_election_page_links_to_each_contests_tally() -> None:
     s = scenario()
     html = Client().get(reverse("elections:election", args=[s.election.slug])).content.decode()
     assert tally_url(s.contest) in html
+
+
+def test_a_withdrawn_candidates_nominations_are_marked_and_not_counted() -> None:
+    s = nominated_scenario()
+    gone = s.candidates[1]
+    do_withdraw_candidacy(gone.member.user, gone)
+    html = Client().get(tally_url(s.contest)).content.decode()
+    assert f"{gone.member.name} (withdrawn)" in html
+    names = [row[0] for row in table_rows(html, "Unit nominations for each candidate")]
+    assert gone.member.name not in names
+    unit_html = Client().get(reverse("nominations:unit", args=[s.units[0][0].pk])).content.decode()
+    assert "withdrawn, so it does not count" in unit_html
+
+
+def test_the_tally_takes_the_same_number_of_queries_however_many_units_nominate() -> None:
+    s = nominated_scenario()
+    client = Client()
+    client.get(tally_url(s.contest))  # warm any per-process caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(tally_url(s.contest))
+    for region in s.regions:
+        for i in range(4):
+            unit = factories.make_unit(region, name=f"{region.name} extra {i}")
+            record(unit, s.contest, s.candidates[2:5])
+    with CaptureQueriesContext(connection) as many:
+        client.get(tally_url(s.contest))
+    assert len(many) == len(few)
