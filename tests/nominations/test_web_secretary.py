@@ -220,3 +220,25 @@ def test_a_post_without_the_csrf_token_is_refused() -> None:
         client.post(nominate_url(unit, s.contest), form_data(s.candidates[:2])).status_code == 403
     )
     assert not UnitReturn.objects.exists()
+
+
+def test_votes_for_an_unticked_candidate_or_above_the_attendance_are_refused() -> None:
+    s = scenario()
+    unit = s.units[1][0]
+    client = signed_in(secretary_of(unit))
+    a, b = s.candidates[0], s.candidates[1]
+    html = refused(client, unit, s.contest, form_data([a], **{f"votes_{b.pk}": "3"}))
+    assert "Votes were given for a candidate the unit did not nominate." in html
+    html = refused(client, unit, s.contest, form_data([a], **{f"votes_{a.pk}": "41"}))
+    assert f"{a.member.name}&#x27;s votes must be between 0 and the 40 members attending." in html
+
+
+def test_a_meeting_in_the_future_or_with_nobody_attending_is_refused() -> None:
+    s = scenario()
+    unit = s.units[1][0]
+    client = signed_in(secretary_of(unit))
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    html = refused(client, unit, s.contest, form_data(s.candidates[:1], meeting_date=tomorrow))
+    assert "The meeting date is in the future" in html
+    html = refused(client, unit, s.contest, form_data(s.candidates[:1], attendance="0"))
+    assert "Say how many members attended the meeting (at least 1)." in html
