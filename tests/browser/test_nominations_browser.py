@@ -160,3 +160,19 @@ def test_candidate_answers_a_nomination_and_the_closed_tally_and_ballot_pass_axe
     page.reload()
     expect(page.get_by_role("heading", name="The ballot")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_open_tally_refreshes_itself_every_thirty_seconds(page: Page) -> None:
+    from hustings.nominations.actions import Meeting, do_record_unit_nominations
+
+    contest, candidacies = build()
+    page.clock.install()
+    page.goto(reverse("nominations:tally", args=[contest.election.slug, contest.slug]))
+    expect(tally_row(page, "Lucy Hart")).to_contain_text("only 0 of 2 units")
+    meeting = Meeting(timezone.localdate() - timedelta(days=1), "general-committee", 30)
+    unit = factories.make_unit(name="Leeds Central")
+    do_record_unit_nominations(None, unit, contest, [candidacies[-1]], meeting=meeting)
+    page.clock.fast_forward("00:31")
+    expect(tally_row(page, "Lucy Hart")).to_contain_text("only 1 of 2 units")
+    expect(page.get_by_role("row", name="Leeds Central")).to_be_visible()
+    assert_accessible(page)
