@@ -37,6 +37,7 @@ from hustings.elections.models import Contest, Election, ThresholdKind
 from hustings.members.actions import do_appoint_unit_secretary
 from hustings.members.importing import MemberRow, write_members
 from hustings.members.models import Gender, Member, Region, Unit
+from hustings.nominations.demo import add_demo_nominations, close_demo_nominations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -293,6 +294,7 @@ def build_demo(
     *,
     seed: int = 2026,
     photos: bool = True,
+    nominations_closed: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     """Build the whole demonstration in one transaction and return who can sign in."""
@@ -342,6 +344,7 @@ def build_demo(
             method="block",
             statement_word_limit=400,
             max_nominations_per_unit=6,
+            nomination_balance_gender=Gender.WOMAN,
             threshold_kind=ThresholdKind.UNITS,
             threshold_units=30,
             affiliates_may_nominate=True,
@@ -423,6 +426,15 @@ def build_demo(
                 "Member", plain, f"Member in {plain.unit.name} ({plain.unit.region.name})"
             )
         )
+
+        progress("nominations")
+        # The secretary's own unit has not met yet, so whoever signs in as them can nominate.
+        add_demo_nominations(
+            rng, election, skip_units={secretary_member.unit_id}, now=now - timedelta(hours=1)
+        )
+        if nominations_closed:
+            progress("the close of nominations and the ballot lists")
+            close_demo_nominations(election, now=now)
     return DemoResult(
         election=election,
         regions=len(REGIONS),

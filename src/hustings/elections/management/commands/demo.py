@@ -32,7 +32,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        """Take --members, --if-empty, --seed and --no-photos."""
+        """Take --members, --if-empty, --seed, --no-photos and --stage."""
         parser.add_argument(
             "--members",
             type=_members,
@@ -47,6 +47,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="seed for the generator")
         parser.add_argument(
             "--no-photos", action="store_true", help="skip the placeholder candidate photos"
+        )
+        parser.add_argument(
+            "--stage",
+            choices=("nominations", "nominations-closed"),
+            default="nominations",
+            help="where to leave the election: mid-nominations (default), or with nominations "
+            "closed and every ballot list confirmed",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +75,7 @@ class Command(BaseCommand):
             options["members"],
             seed=options["seed"],
             photos=not options["no_photos"],
+            nominations_closed=options["stage"] == "nominations-closed",
             progress=lambda message: self.stdout.write(f"  building {message}…"),
         )
         seconds = (timezone.now() - started).total_seconds()
