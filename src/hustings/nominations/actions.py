@@ -56,6 +56,7 @@ __all__ = [
     "do_respond_to_nomination",
     "do_withdraw_affiliate_nomination",
     "may_record_for_unit",
+    "refusals",
 ]
 
 
@@ -145,6 +146,45 @@ def _check_candidacies(contest: Contest, candidacies: Sequence[Candidacy]) -> li
     return problems
 
 
+def refusals(
+    unit: Unit,
+    contest: Contest,
+    candidacies: Sequence[Candidacy],
+    meeting: Meeting,
+    votes: Mapping[int, int],
+    now: datetime,
+) -> tuple[list[Candidacy], list[str]]:
+    """Return the candidacies as stored now, and every rule the unit's return would break."""
+    problems: list[str] = []
+    if contest.region_id is not None and unit.region_id != contest.region_id:
+        problems.append(
+            f"{contest.name} takes nominations only from units in {contest.region}; "
+            f"{unit.name} is in {unit.region}."
+        )
+    fresh = list(
+        Candidacy.objects.filter(pk__in=[c.pk for c in candidacies]).select_related("member")
+    )
+    by_pk = {c.pk: c for c in fresh}
+    current = [by_pk.get(c.pk, c) for c in candidacies]
+    problems += _check_candidacies(contest, current)
+    problems += _check_meeting(meeting, now)
+    nominated = {c.pk for c in current}
+    for pk, count in votes.items():
+        if pk not in nominated:
+            problems.append("Votes were given for a candidate the unit did not nominate.")
+        elif count < 0 or count > meeting.attendance:
+            problems.append(
+                f"{by_pk[pk].member.name}'s votes must be between 0 and the "
+                f"{meeting.attendance} members attending."
+            )
+    problems += rules.unit_return_problems(
+        [c.member.gender for c in current],
+        maximum=contest.max_nominations_per_unit,
+        balance=_balance(contest),
+    )
+    return current, problems
+
+
 def do_record_unit_nominations(
     actor: User | None,
     unit: Unit,
@@ -167,33 +207,7 @@ def do_record_unit_nominations(
         Unit.objects.select_for_update().filter(pk=unit.pk).first()
         moment = now or timezone.now()
         _require_open(election, moment)
-        problems = []
-        if contest.region_id is not None and unit.region_id != contest.region_id:
-            problems.append(
-                f"{contest.name} takes nominations only from units in {contest.region}; "
-                f"{unit.name} is in {unit.region}."
-            )
-        fresh = list(
-            Candidacy.objects.filter(pk__in=[c.pk for c in candidacies]).select_related("member")
-        )
-        by_pk = {c.pk: c for c in fresh}
-        current = [by_pk.get(c.pk, c) for c in candidacies]
-        problems += _check_candidacies(contest, current)
-        problems += _check_meeting(meeting, moment)
-        nominated = {c.pk for c in current}
-        for pk, count in votes.items():
-            if pk not in nominated:
-                problems.append("Votes were given for a candidate the unit did not nominate.")
-            elif count < 0 or count > meeting.attendance:
-                problems.append(
-                    f"{by_pk[pk].member.name}'s votes must be between 0 and the "
-                    f"{meeting.attendance} members attending."
-                )
-        problems += rules.unit_return_problems(
-            [c.member.gender for c in current],
-            maximum=contest.max_nominations_per_unit,
-            balance=_balance(contest),
-        )
+        current, problems = refusals(unit, contest, candidacies, meeting, votes, moment)
         if problems:
             raise ValidationError(problems, code="refused")
 
