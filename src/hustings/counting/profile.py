@@ -139,33 +139,33 @@ class Profile:
         Identical rankings are merged and zero-weight ballots dropped first, so a profile split
         or packed differently digests the same. The bytes hashed are, in order: the candidate
         names joined by U+001F (UTF-8); repr((seats, sorted withdrawn indices, rejected)); the
-        ranking width as 4 little-endian bytes; the distinct rankings in ascending lexicographic
-        order as little-endian int32 rows padded with -1 to that width; their weights as
-        little-endian int64.
+        ranking width (the longest ranking) as 4 little-endian bytes; then, for the distinct
+        rankings in ascending lexicographic order, each column of their packed keys (see
+        `_packed_keys`) as little-endian uint64; and their weights as little-endian int64.
         """
         lengths = (self.rankings >= 0).sum(axis=1)
         width = int(lengths.max(initial=0))
-        rankings = np.ascontiguousarray(self.rankings[:, :width], dtype="<i4")
+        keys = _packed_keys(self.rankings[:, :width], len(self.candidates))
         weights = self.weights.astype("<i8")
-        keys = _packed_keys(rankings, len(self.candidates))
-        order = np.lexsort(keys[::-1]) if keys else np.arange(len(weights))
-        rankings, weights = rankings[order], weights[order]
+        if keys:
+            order = np.lexsort(keys[::-1])
+            keys, weights = [key[order] for key in keys], weights[order]
         if len(weights):
             starts = np.zeros(len(weights), dtype=bool)
             starts[0] = True
             for key in keys:
-                ordered = key[order]
-                starts[1:] |= ordered[1:] != ordered[:-1]
+                starts[1:] |= key[1:] != key[:-1]
             first = np.flatnonzero(starts)
-            rankings, weights = rankings[first], np.add.reduceat(weights, first)
+            keys, weights = [key[first] for key in keys], np.add.reduceat(weights, first)
             kept = weights != 0
-            rankings, weights = rankings[kept], weights[kept]
+            keys, weights = [key[kept] for key in keys], weights[kept]
         h = hashlib.sha256()
         h.update("\x1f".join(self.candidates).encode())
         h.update(repr((self.seats, sorted(self.withdrawn), self.rejected)).encode())
         h.update(width.to_bytes(4, "little"))
-        h.update(np.ascontiguousarray(rankings).tobytes())
-        h.update(np.ascontiguousarray(weights).tobytes())
+        for key in keys:
+            h.update(key.astype("<u8").tobytes())
+        h.update(weights.tobytes())
         return h.hexdigest()
 
 
@@ -176,19 +176,18 @@ def _packed_keys(rankings: RankArray, candidates: int) -> list[npt.NDArray[np.ui
     enough bits for the candidates; as many preferences as fit share one key, the first
     preference in the most significant bits. Comparing the keys in turn then orders rows exactly
     as comparing them preference by preference would, with a handful of keys instead of one per
-    column — which is what makes sorting a million distinct ballots cheap.
+    column — which is what makes sorting a million distinct ballots cheap. The packing loses
+    nothing: the keys determine the row.
     """
     bits = max(1, int(candidates).bit_length())
     per_key = 64 // bits
-    shifted = rankings.astype(np.uint64) + np.uint64(1)  # -1 wraps to 2**64-1, +1 wraps to 0
     keys = []
     for start in range(0, rankings.shape[1], per_key):
-        key = np.zeros(rankings.shape[0], dtype=np.uint64)
-        for column in range(start, start + per_key):
-            key <<= np.uint64(bits)
-            if column < rankings.shape[1]:
-                key |= shifted[:, column]
-        keys.append(key)
+        block = rankings[:, start : start + per_key]
+        # The fields do not overlap, so a dot product with their place values packs them.
+        places = np.arange(per_key - 1, per_key - 1 - block.shape[1], -1, dtype=np.uint64)
+        weights = np.left_shift(np.uint64(1), places * np.uint64(bits))
+        keys.append((block + 1).astype(np.uint64) @ weights)
     return keys
 
 
