@@ -64,7 +64,7 @@ class CountContext:
             elected=tuple(names[c] for c in elected),
             stages=tuple(stages),
             tie_breaks=tuple(self.lot.record),
-            seed=self.lot.seed,
+            seed=self.lot.seed_used,
             constraints=self.rules.constraints,
             attributes=self.rules.attributes,
             places=places,

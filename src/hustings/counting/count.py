@@ -53,7 +53,7 @@ def count(profile: Profile, rules: Rules | None = None) -> CountResult:
     constraints = ConstraintSet.build(
         rules.constraints, profile.candidates, rules.attributes, seats, standing
     )
-    seed = rules.seed if rules.seed is not None else default_seed(profile)
+    seed = rules.seed if rules.seed is not None else (lambda: default_seed(profile))
     context = CountContext(
         profile=profile,
         rules=rules,

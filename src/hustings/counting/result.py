@@ -91,7 +91,9 @@ class CountResult:
     elected: tuple[str, ...]
     stages: tuple[Stage, ...]
     tie_breaks: tuple[TieBreak, ...]
-    seed: int
+    #: The seed of any lot: as given, or derived from the ballots when a lot was drawn; None
+    #: when none was given and no lot was needed.
+    seed: int | None
     constraints: tuple[Constraint, ...] = ()
     attributes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Decimal places of every value in the result.

@@ -1,9 +1,9 @@
-"""Decisions by lot, drawn from a seeded generator and recorded, so that a recount draws the same."""
+"""Decisions by lot, drawn from a seeded generator and recorded, so a recount draws the same."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hustings.counting.result import TieBreak
 
@@ -11,16 +11,36 @@ __all__ = ["Lot"]
 
 
 class Lot:
-    """Draw lots reproducibly from a seed and keep a record of every tie broken."""
+    """Draw lots reproducibly from a seed and keep a record of every tie broken.
 
-    def __init__(self, seed: int, names: Sequence[str]) -> None:
-        self.seed = seed
-        self._random = random.Random(seed)
+    The seed is an integer, or a function that derives one (from the ballots); a derived seed is
+    worked out only when the first lot is drawn, so counts that need no lot do not pay for it.
+    """
+
+    def __init__(self, seed: int | Callable[[], int], names: Sequence[str]) -> None:
+        self._seed = seed if isinstance(seed, int) else None
+        self._derive = None if isinstance(seed, int) else seed
+        self._random: random.Random | None = None
         self._names = names
         self.record: list[TieBreak] = []
 
+    @property
+    def seed(self) -> int:
+        """Return the seed, deriving it now if it was not given."""
+        if self._seed is None:
+            assert self._derive is not None
+            self._seed = self._derive()
+        return self._seed
+
+    @property
+    def seed_used(self) -> int | None:
+        """Return the seed if it was given or a lot needed it; None if neither."""
+        return self._seed
+
     def draw(self, stage: int, purpose: str, tied: Sequence[int]) -> int:
         """Choose one of the tied candidates (by index) at random, and record the draw."""
+        if self._random is None:
+            self._random = random.Random(self.seed)
         ordered = sorted(tied)
         chosen = ordered[self._random.randrange(len(ordered))]
         self.note(stage, purpose, ordered, chosen, "lot")

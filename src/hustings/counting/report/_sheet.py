@@ -122,7 +122,12 @@ def summary(result: CountResult) -> list[tuple[str, str]]:
         facts.append(("Withdrawn", ", ".join(result.withdrawn)))
     if result.constraints:
         facts.append(("Representation rules", "; ".join(c.label() for c in result.constraints)))
-    facts.append(("Seed for decisions by lot", str(result.seed)))
+    facts.append(
+        (
+            "Seed for decisions by lot",
+            "none needed (no lot was drawn)" if result.seed is None else str(result.seed),
+        )
+    )
     return facts
 
 

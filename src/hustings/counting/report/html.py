@@ -376,6 +376,8 @@ def _ties(result: CountResult) -> str:
         body = f"<ul>{items}</ul>"
     else:
         body = "<p>No ties had to be broken.</p>"
+    if result.seed is None:
+        return f"<h2>Ties</h2>{body}"
     return (
         f"<h2>Ties</h2>{body}<p>Any decision by lot is drawn from the seed "
         f"<code>{result.seed}</code>; the same seed draws the same.</p>"

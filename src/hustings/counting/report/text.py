@@ -51,9 +51,11 @@ def text_report(result: CountResult, *, width: int = 100) -> str:
                 out += textwrap.wrap(tie.note, width, initial_indent="  ", subsequent_indent="  ")
     else:
         out.append("No ties had to be broken.")
-    out.append(
-        f"Any decision by lot is drawn from the seed {result.seed}; the same seed draws the same."
-    )
+    if result.seed is not None:
+        out.append(
+            f"Any decision by lot is drawn from the seed {result.seed}; "
+            "the same seed draws the same."
+        )
     out += ["", "Result", "------"]
     by_name = {row.name: row for row in rows(result)}
     if result.elected:
