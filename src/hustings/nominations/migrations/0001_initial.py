@@ -6,146 +6,385 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('candidates', '0001_initial'),
-        ('elections', '0002_contest_nomination_balance_and_ballot_order'),
-        ('members', '0001_initial'),
+        ("candidates", "0001_initial"),
+        ("elections", "0002_contest_nomination_balance_and_ballot_order"),
+        ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Affiliate',
+            name="Affiliate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ('name',),
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='BallotConfirmation',
+            name="BallotConfirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confirmed_at', models.DateTimeField()),
-                ('order', models.CharField(choices=[('surname', 'Alphabetical by surname'), ('lot', 'Drawn by lot when the ballot is confirmed')], max_length=20)),
-                ('seed', models.CharField(blank=True, max_length=64)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('contest', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='ballot', to='elections.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField()),
+                (
+                    "order",
+                    models.CharField(
+                        choices=[
+                            ("surname", "Alphabetical by surname"),
+                            ("lot", "Drawn by lot when the ballot is confirmed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("seed", models.CharField(blank=True, max_length=64)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contest",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ballot",
+                        to="elections.contest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NominationsClosure',
+            name="NominationsClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('closed_at', models.DateTimeField()),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('election', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='closure', to='elections.election')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("closed_at", models.DateTimeField()),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "election",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="closure",
+                        to="elections.election",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'close of nominations',
-                'verbose_name_plural': 'closes of nominations',
+                "verbose_name": "close of nominations",
+                "verbose_name_plural": "closes of nominations",
             },
         ),
         migrations.CreateModel(
-            name='ThresholdResult',
+            name="ThresholdResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('units', models.PositiveIntegerField()),
-                ('affiliates', models.PositiveIntegerField()),
-                ('met', models.BooleanField()),
-                ('reason', models.CharField(max_length=300)),
-                ('candidacy', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='threshold_result', to='candidates.candidacy')),
-                ('closure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='nominations.nominationsclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("units", models.PositiveIntegerField()),
+                ("affiliates", models.PositiveIntegerField()),
+                ("met", models.BooleanField()),
+                ("reason", models.CharField(max_length=300)),
+                (
+                    "candidacy",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="threshold_result",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "closure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="nominations.nominationsclosure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('candidacy__contest', 'candidacy__member__name'),
+                "ordering": ("candidacy__contest", "candidacy__member__name"),
             },
         ),
         migrations.CreateModel(
-            name='UnitReturn',
+            name="UnitReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('meeting_date', models.DateField()),
-                ('meeting_kind', models.CharField(choices=[('general-committee', 'General committee'), ('all-member', 'All-member meeting')], max_length=20)),
-                ('attendance', models.PositiveIntegerField(verbose_name='members attending')),
-                ('recorded_via', models.CharField(blank=True, max_length=200)),
-                ('recorded_at', models.DateTimeField()),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nomination_returns', to='elections.contest')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nomination_returns', to='members.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("meeting_date", models.DateField()),
+                (
+                    "meeting_kind",
+                    models.CharField(
+                        choices=[
+                            ("general-committee", "General committee"),
+                            ("all-member", "All-member meeting"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("attendance", models.PositiveIntegerField(verbose_name="members attending")),
+                ("recorded_via", models.CharField(blank=True, max_length=200)),
+                ("recorded_at", models.DateTimeField()),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nomination_returns",
+                        to="elections.contest",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nomination_returns",
+                        to="members.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "unit's nominations",
-                'verbose_name_plural': "units' nominations",
-                'ordering': ('contest', 'unit', '-recorded_at'),
+                "verbose_name": "unit's nominations",
+                "verbose_name_plural": "units' nominations",
+                "ordering": ("contest", "unit", "-recorded_at"),
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('votes', models.PositiveIntegerField(blank=True, null=True)),
-                ('response', models.CharField(blank=True, choices=[('', 'not yet answered'), ('accepted', 'accepted'), ('declined', 'declined')], max_length=10)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_nominations', to='candidates.candidacy')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='elections.contest')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='members.unit')),
-                ('unit_return', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='nominations.unitreturn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("votes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not yet answered"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit_nominations",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="elections.contest",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="members.unit",
+                    ),
+                ),
+                (
+                    "unit_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="nominations.unitreturn",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('contest', 'unit', 'candidacy'),
+                "ordering": ("contest", "unit", "candidacy"),
             },
         ),
         migrations.CreateModel(
-            name='AffiliateNomination',
+            name="AffiliateNomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('response', models.CharField(blank=True, choices=[('', 'not yet answered'), ('accepted', 'accepted'), ('declined', 'declined')], max_length=10)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('affiliate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='nominations.affiliate')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='affiliate_nominations', to='candidates.candidacy')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='affiliate_nominations', to='elections.contest')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not yet answered"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "affiliate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="nominations.affiliate",
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliate_nominations",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliate_nominations",
+                        to="elections.contest",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('contest', 'affiliate', 'candidacy'),
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('affiliate', 'candidacy'), name='one_standing_affiliate_nomination')],
+                "ordering": ("contest", "affiliate", "candidacy"),
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_at__isnull", True)),
+                        fields=("affiliate", "candidacy"),
+                        name="one_standing_affiliate_nomination",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BallotEntry',
+            name="BallotEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='nominations.ballotconfirmation')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='candidates.candidacy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="nominations.ballotconfirmation",
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="candidates.candidacy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'ballot entries',
-                'ordering': ('ballot', 'position'),
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'position'), name='one_entry_per_position'), models.UniqueConstraint(fields=('ballot', 'candidacy'), name='one_entry_per_candidacy')],
+                "verbose_name_plural": "ballot entries",
+                "ordering": ("ballot", "position"),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ballot", "position"), name="one_entry_per_position"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("ballot", "candidacy"), name="one_entry_per_candidacy"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unitreturn',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('unit', 'contest'), name='one_current_return_per_unit_contest'),
+            model_name="unitreturn",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded_at__isnull", True)),
+                fields=("unit", "contest"),
+                name="one_current_return_per_unit_contest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['contest', 'candidacy'], name='nomination_tally'),
+            model_name="nomination",
+            index=models.Index(fields=["contest", "candidacy"], name="nomination_tally"),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(fields=('unit_return', 'candidacy'), name='one_nomination_per_return_candidacy'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                fields=("unit_return", "candidacy"), name="one_nomination_per_return_candidacy"
+            ),
         ),
     ]
