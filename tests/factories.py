@@ -238,3 +238,72 @@ def outsider(**fields: Any) -> User:
 def days_ago(n: int) -> date:
     """Return the date n days before today (Europe/London)."""
     return timezone.localdate() - timedelta(days=n)
+
+
+# -- The ballot --------------------------------------------------------------------------------
+
+
+def confirm_ballot(contest: Contest, candidacies: list[Candidacy]) -> None:
+    """Fix the contest's ballot list to these candidacies, in this order, as the close would."""
+    from hustings.nominations.models import BallotConfirmation, BallotEntry
+
+    confirmation = BallotConfirmation.objects.create(
+        contest=contest, confirmed_at=timezone.now(), order="surname"
+    )
+    BallotEntry.objects.bulk_create(
+        BallotEntry(ballot=confirmation, candidacy=candidacy, position=position)
+        for position, candidacy in enumerate(candidacies, start=1)
+    )
+
+
+def make_voter(election: Election, member: Member | None = None, **fields: Any) -> tuple[Any, str]:
+    """Put a member (a new one by default) on the election's roll with a live code; return both."""
+    from django.db import transaction
+
+    from hustings.ballots.models import Voter
+    from hustings.ballots.roll import mint_credential
+
+    member = member or make_member(**fields)
+    voter = Voter.objects.create(
+        election=election,
+        member=member,
+        region_id=member.unit.region_id,
+        added_at=timezone.now(),
+    )
+    with transaction.atomic():
+        code = mint_credential(voter)
+    return voter, code
+
+
+class BallotScene:
+    """An election with its ballot open: a national block vote and a regional STV contest.
+
+    `national` has 2 seats and 4 candidates (two women); `regional` (for `region`) has 2 seats and 3
+    candidates; both ballot lists are confirmed in the order of `national_candidates` and
+    `regional_candidates`.
+    """
+
+    def __init__(self, phase: Phase = Phase.BALLOT) -> None:
+        self.election = make_election(phase)
+        self.region = make_region()
+        self.unit = make_unit(self.region)
+        self.elsewhere = make_unit(make_region())
+        self.national = make_contest(self.election, seats=2, method="block", name="National")
+        self.regional = make_contest(
+            self.election, region=self.region, seats=2, method="scottish-stv", name="Regional"
+        )
+        self.national_candidates = [
+            make_candidacy(self.national, make_member(gender=gender, name=f"{name} Candidate"))
+            for name, gender in (("Ada", "woman"), ("Ben", "man"), ("Cy", "man"), ("Di", "woman"))
+        ]
+        self.regional_candidates = [
+            make_candidacy(self.regional, make_member(self.unit, name=f"{name} Local"))
+            for name in ("Eve", "Fay", "Gus")
+        ]
+        confirm_ballot(self.national, self.national_candidates)
+        confirm_ballot(self.regional, self.regional_candidates)
+
+    def voter(self, *, in_region: bool = True, **fields: Any) -> tuple[Any, str]:
+        """Return a new voter (in the contest's region, or elsewhere) and their live code."""
+        member = make_member(self.unit if in_region else self.elsewhere, **fields)
+        return make_voter(self.election, member)

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "hustings.elections",
     "hustings.candidates",
     "hustings.nominations",
+    "hustings.ballots",
     "hustings.audit",
     "hustings.admin_config.HustingsAdminConfig",
     "django.contrib.auth",

@@ -1,0 +1,1 @@
+"""The ballot: the roll of voters, their credentials, secret ballots, postal returns and turnout."""

@@ -1,0 +1,187 @@
+"""Casting a ballot: one transaction stores the ballot and marks the voter and credential used.
+
+The guard against voting twice is a conditional UPDATE of the voter's roll entry (`voted = ''`):
+of any number of concurrent casts with one credential, or a postal return racing an online vote,
+exactly one updates the row and the others find it already marked and store nothing. PostgreSQL
+makes the losers wait on the row lock and re-check the condition; SQLite serialises writers.
+
+Casting writes no audit event and no log line, by design: the roll says that a member voted, and
+nothing anywhere says when, or which ballot is theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hustings.ballots.codes import code_digests, new_tracker
+from hustings.ballots.models import (
+    Ballot,
+    Channel,
+    Credential,
+    Tracker,
+    Vote,
+    Voter,
+    encode_ranking,
+)
+from hustings.ballots.papers import BallotError, Paper, papers_for
+from hustings.elections.models import Election, Phase
+
+__all__ = [
+    "AlreadyVoted",
+    "BallotClosed",
+    "CodeNotValid",
+    "Refused",
+    "checked_choices",
+    "do_cast_ballot",
+    "find_credential",
+    "voting_open",
+]
+
+
+class Refused(Exception):
+    """A cast that stores nothing, with a message for the voter."""
+
+
+class AlreadyVoted(Refused):
+    """The voter's ballot has already been cast, online or by post."""
+
+
+class BallotClosed(Refused):
+    """The ballot is not open for this channel."""
+
+
+class CodeNotValid(Refused):
+    """The code is unknown, or has been replaced by a reissued one."""
+
+
+def voting_open(election: Election, channel: str, now: datetime | None = None) -> bool:
+    """Return whether a ballot may be cast now by this channel.
+
+    Online votes only while the ballot is open. Paper ballots received by the close may be
+    entered after it, until the results are published.
+    """
+    phase = election.phase(now)
+    if channel == Channel.ONLINE:
+        return phase == Phase.BALLOT
+    return phase in (Phase.BALLOT, Phase.COUNT)
+
+
+def find_credential(code: str) -> Credential | None:
+    """Return the credential a code was issued as (live, used or revoked), or None."""
+    digests = code_digests(code)
+    if not digests:
+        return None
+    return (
+        Credential.objects.select_related("voter__election", "voter__member")
+        .filter(code_digest__in=digests)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Choices that passed every check, ready to store: contest id to stored ranking."""
+
+    rankings: dict[int, str]
+
+
+def checked_choices(papers: Sequence[Paper], choices: Mapping[int, Sequence[int]]) -> Checked:
+    """Check choices (contest id to candidacy ids) against the papers; raise BallotError if wrong.
+
+    A contest on the paper with no choices is a blank vote; a contest not on the paper is refused.
+    """
+    by_contest = {paper.contest.pk: paper for paper in papers}
+    strange = sorted(set(choices) - set(by_contest))
+    if strange:
+        raise BallotError("The ballot names a contest you are not voting in.")
+    rankings = {
+        contest_id: encode_ranking(paper.check(choices.get(contest_id, ())))
+        for contest_id, paper in by_contest.items()
+    }
+    return Checked(rankings)
+
+
+def _refuse_if_closed(election: Election, channel: str, now: datetime | None) -> None:
+    if not voting_open(election, channel, now):
+        if channel == Channel.ONLINE:
+            raise BallotClosed(
+                f"Voting in {election.name} is open from "
+                f"{timezone.localtime(election.ballot_open_at):%-d %B %Y %H:%M} until "
+                f"{timezone.localtime(election.ballot_close_at):%-d %B %Y %H:%M}; it is not open now."
+            )
+        raise BallotClosed(f"Postal ballots for {election.name} cannot be entered now.")
+
+
+def _refuse_if_spent(credential: Credential) -> None:
+    if credential.voter.voted:
+        raise AlreadyVoted(
+            f"A ballot has already been cast with this membership ({credential.voter.get_voted_display()}); "
+            "each member votes once."
+        )
+    if credential.revoked_at is not None:
+        raise CodeNotValid(
+            "This code has been replaced by a newer one; use the code in your latest ballot email "
+            "or letter."
+        )
+
+
+def do_cast_ballot(
+    credential: Credential,
+    choices: Mapping[int, Sequence[int]],
+    *,
+    channel: str = Channel.ONLINE,
+    now: datetime | None = None,
+    papers: Sequence[Paper] | None = None,
+) -> str:
+    """Store one ballot for the credential's voter and return its receipt tracker.
+
+    Raise Refused (voting closed, already voted, code replaced) or BallotError (choices invalid);
+    either way nothing is stored.
+    """
+    voter = credential.voter
+    election = voter.election
+    _refuse_if_closed(election, channel, now)
+    _refuse_if_spent(credential)
+    if papers is None:
+        papers = papers_for(election, voter.region_id)
+    checked = checked_choices(papers, choices)
+    with transaction.atomic():
+        if not Voter.objects.filter(pk=voter.pk, voted="").update(voted=channel):
+            voter.refresh_from_db(fields=["voted"])
+            _refuse_if_spent(credential)
+            raise AlreadyVoted("A ballot has already been cast with this membership.")
+        if not Credential.objects.filter(
+            pk=credential.pk, revoked_at__isnull=True, used=False
+        ).update(used=True):
+            # Reissued between reading the credential and casting; raising rolls back the roll mark.
+            raise CodeNotValid(
+                "This code has just been replaced by a newer one; use the code in your latest "
+                "ballot email or letter."
+            )
+        ballot = Ballot.objects.create(election=election, channel=channel)
+        Vote.objects.bulk_create(
+            Vote(ballot=ballot, contest_id=contest_id, ranking=ranking)
+            for contest_id, ranking in checked.rankings.items()
+        )
+        tracker = _store_tracker(election)
+    credential.used = True
+    voter.voted = channel
+    return tracker
+
+
+def _store_tracker(election: Election) -> str:
+    # 50 random bits make a collision vanishingly rare; a savepoint lets us simply draw again.
+    for _ in range(5):
+        code = new_tracker()
+        try:
+            with transaction.atomic():
+                Tracker.objects.create(code=code, election=election)
+        except IntegrityError:
+            continue
+        return code
+    raise RuntimeError("could not draw an unused tracker")
