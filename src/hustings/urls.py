@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("hustings.accounts.urls")),
     path("candidates/", include("hustings.candidates.urls")),
     path("nominations/", include("hustings.nominations.urls")),
+    path("ballot/", include("hustings.ballots.urls")),
     path("", include("hustings.elections.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""The ballot's views, one module per part: voting, reissue, staff."""
