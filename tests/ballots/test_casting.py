@@ -17,10 +17,10 @@ from hustings.ballots.casting import (
 )
 from hustings.ballots.models import Ballot, Channel, Credential, Tracker, Vote, Voter
 from hustings.ballots.papers import BallotError
-from hustings.ballots.roll import mint_credential
+from hustings.ballots.roll import mint_credential, mint_credentials
 from hustings.elections.models import Phase
 from hustings.members.models import Member
-from tests.factories import BallotScene
+from tests.factories import BallotScene, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,26 @@ def test_twenty_concurrent_casts_with_one_code_store_exactly_one_ballot():
     assert Tracker.objects.count() == 1
     voter.refresh_from_db()
     assert voter.voted == Channel.ONLINE
+
+
+def test_codes_minted_in_bulk_work_and_skip_voters_who_hold_one():
+    scene = BallotScene()
+    holder, _ = scene.voter()
+    fresh = [
+        Voter.objects.create(
+            election=scene.election,
+            member=make_member(scene.unit),
+            region=scene.region,
+            added_at=holder.added_at,
+        )
+        for _ in range(3)
+    ]
+    issued = mint_credentials([holder, *fresh], delivery="post")
+    assert [voter for voter, _ in issued] == fresh
+    assert len({code for _, code in issued}) == 3
+    for voter, code in issued:
+        credential = find_credential(code)
+        assert credential is not None
+        assert credential.voter == voter
+        assert credential.delivery == "post"
+    assert Credential.objects.filter(voter=holder).count() == 1
