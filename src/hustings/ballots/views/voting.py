@@ -1,7 +1,397 @@
-"""Voting: entering a code, the ballot paper, review, casting, the receipt and the trackers."""
+"""Voting: entering a code, the ballot paper, review, casting, the receipt and the trackers.
+
+The code is the credential: no sign-in is needed (and being signed in changes nothing). Once a
+code is accepted, only the credential's primary key is kept in the session, under a fresh session
+key; the choices never are. The review page carries them as hidden fields, so a cast re-reads and
+re-checks exactly what the voter saw, even across a server restart. After the cast the session
+keeps only the receipt (the tracker), which says nothing about the choices.
+
+Refusals (already voted, code replaced, unknown code, voting not open) are pages that explain
+themselves, sent with status 200: the link's path carries the code, and Django writes the path of
+every 4xx response to the log.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import import_module
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hustings.accounts import ratelimit
+from hustings.accounts.forms import posted
+from hustings.accounts.ratelimit import RateLimited, client_ip
+from hustings.ballots.casting import (
+    AlreadyVoted,
+    Refused,
+    do_cast_ballot,
+    find_credential,
+    voting_open,
+)
+from hustings.ballots.forms import (
+    PaperForm,
+    TrackerSearchForm,
+    VoteForm,
+    normalise_membership_number,
+)
+from hustings.ballots.models import Channel, Credential, Tracker
+from hustings.ballots.papers import BallotError, Paper, papers_for
+from hustings.ballots.receipts import send_receipt_email
+from hustings.elections.models import Election, Phase
+
+# The session holds the pk of the credential being voted with, and after the cast the receipt.
+VOTING = "hustings.ballot.credential"
+RECEIPT = "hustings.ballot.receipt"
+
+# A public list of up to a few hundred thousand short codes: 500 a page keeps each page small.
+TRACKERS_PER_PAGE = 500
+
+# How long a cast refused as already voted waits for a twin request's receipt to reach the
+# session (a double click: the first request has cast, but not yet saved its session).
+_TWIN_WAIT_SECONDS = 0.5
+_TWIN_POLLS = 5
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a credential cannot be voted with now, in words for the voter."""
+
+    kind: str
+    title: str
+    message: str
+
+
+def _when(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%A %-d %B %Y at %H:%M}"
+
+
+def _closed(election: Election) -> Refusal:
+    phase = election.phase()
+    if phase in (Phase.COUNT, Phase.RESULTS):
+        return Refusal(
+            "closed",
+            "Voting has closed",
+            f"Voting in {election.name} closed on {_when(election.ballot_close_at)}. "
+            "Ballots can no longer be cast.",
+        )
+    return Refusal(
+        "not-open",
+        "Voting is not open yet",
+        f"Voting in {election.name} opens on {_when(election.ballot_open_at)} and closes on "
+        f"{_when(election.ballot_close_at)}. Come back then: your code will work once voting "
+        "opens.",
+    )
+
+
+def _refusal(credential: Credential) -> Refusal | None:
+    """Return why the credential cannot be voted with now, or None if it can."""
+    voter = credential.voter
+    if voter.voted:
+        return Refusal(
+            "already-voted",
+            "You have already voted",
+            f"A ballot has already been cast for this membership "
+            f"({voter.get_voted_display()}). Each member votes once, so this code cannot be "
+            "used again.",
+        )
+    if credential.revoked_at is not None:
+        return Refusal(
+            "replaced",
+            "This code has been replaced",
+            "This code was replaced by a newer one, sent to you when a new code was asked for. "
+            "Use the code in your latest ballot email or letter.",
+        )
+    if not voting_open(voter.election, Channel.ONLINE):
+        return _closed(voter.election)
+    return None
+
+
+UNKNOWN_CODE = Refusal(
+    "unknown",
+    "We do not recognise this code",
+    "This link does not hold a voting code we issued. Check you opened the whole link from your "
+    "ballot email, or enter your membership number and code instead.",
+)
+
+
+def _refused(
+    request: HttpRequest, refusal: Refusal, *, election: Election | None = None
+) -> HttpResponse:
+    receipt = request.session.get(RECEIPT)
+    context = {"refusal": refusal, "election": election, "has_receipt": isinstance(receipt, dict)}
+    return render(request, "ballots/refused.html", context)
+
+
+def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    response = render(request, "ballots/rate_limited.html", {"minutes": error.minutes}, status=429)
+    response["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
+    return response
+
+
+def _credential(pk: object) -> Credential | None:
+    if not isinstance(pk, int):
+        return None
+    return (
+        Credential.objects.select_related("voter__election", "voter__member", "voter__region")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _session_credential(request: HttpRequest) -> Credential | None:
+    return _credential(request.session.get(VOTING))
+
+
+def _enter(request: HttpRequest, credential: Credential) -> HttpResponse:
+    """Start voting with a credential: remember it under a fresh session key, show the paper."""
+    refusal = _refusal(credential)
+    if refusal is not None:
+        return _refused(request, refusal, election=credential.voter.election)
+    # A new session key, so a key fixed before the code was given cannot ride along.
+    request.session.cycle_key()
+    request.session[VOTING] = credential.pk
+    return redirect("ballots:paper")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest) -> HttpResponse:
+    """Ask for a membership number and voting code, and open the ballot paper if they match."""
+    form = VoteForm(posted(request))
+    if form.is_valid():
+        number = form.cleaned_data["membership_number"]
+        ip = client_ip(request)
+        try:
+            ratelimit.check(ratelimit.VOTING_CODE, number, ip)
+        except RateLimited as error:
+            return _rate_limited(request, error)
+        credential = find_credential(form.cleaned_data["code"])
+        matches = credential is not None and number == normalise_membership_number(
+            credential.voter.member.membership_number
+        )
+        ratelimit.record(ratelimit.VOTING_CODE, number, ip, succeeded=matches)
+        if credential is not None and matches:
+            return _enter(request, credential)
+        # One message for a wrong number and an unknown code, so neither can be probed alone.
+        form.add_error(
+            None,
+            "The membership number and voting code do not match. Check both against your "
+            "ballot email or letter and try again.",
+        )
+    context = {"form": form, "voting": _session_credential(request)}
+    return render(request, "ballots/vote.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_GET
+def code_link(request: HttpRequest, code: str) -> HttpResponse:
+    """Open the ballot from the emailed link, then move on so the code leaves the address bar."""
+    ip = client_ip(request)
+    # The link's own subject is the address: only unknown codes count against it.
+    subject = f"link:{ip}"
+    try:
+        ratelimit.check(ratelimit.VOTING_CODE, subject, ip)
+    except RateLimited as error:
+        return _rate_limited(request, error)
+    credential = find_credential(code)
+    if credential is None:
+        ratelimit.record(ratelimit.VOTING_CODE, subject, ip, succeeded=False)
+        return _refused(request, UNKNOWN_CODE)
+    return _enter(request, credential)
+
+
+def _papers(credential: Credential) -> list[Paper]:
+    voter = credential.voter
+    return papers_for(voter.election, voter.region_id)
+
+
+def _render_paper(
+    request: HttpRequest, credential: Credential, form: PaperForm, *, status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "sections": form.sections(),
+        "errors": form.errors,
+        "voter": credential.voter,
+        "election": credential.voter.election,
+    }
+    return render(request, "ballots/paper.html", context, status=status)
+
+
+def _no_credential(request: HttpRequest) -> HttpResponse:
+    if isinstance(request.session.get(RECEIPT), dict):
+        return redirect("ballots:receipt")
+    messages.info(request, "Enter your membership number and voting code to open your ballot.")
+    return redirect("ballots:vote")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def paper(request: HttpRequest) -> HttpResponse:
+    """Show the ballot paper; on POST check the choices and show them for review."""
+    credential = _session_credential(request)
+    if credential is None:
+        return _no_credential(request)
+    refusal = _refusal(credential)
+    if refusal is not None:
+        return _refused(request, refusal, election=credential.voter.election)
+    form = PaperForm(_papers(credential), posted(request))
+    if request.method == "POST" and "change" not in request.POST:
+        if form.is_valid():
+            context = {
+                "sections": form.sections(),
+                "hidden": form.hidden_fields(),
+                "voter": credential.voter,
+                "election": credential.voter.election,
+            }
+            return render(request, "ballots/review.html", context)
+        return _render_paper(request, credential, form, status=400)
+    return _render_paper(request, credential, form)
+
+
+def _receipt_for(session: SessionBase, credential: Credential) -> dict[str, Any] | None:
+    receipt = session.get(RECEIPT)
+    if isinstance(receipt, dict) and receipt.get("credential") == credential.pk:
+        return receipt
+    return None
+
+
+def _twin_receipt(request: HttpRequest, credential: Credential) -> dict[str, Any] | None:
+    """Return the receipt a twin request (a double click) has saved for this credential, if any."""
+    engine = import_module(settings.SESSION_ENGINE)
+    key = request.session.session_key
+    if key is None:
+        return None
+    for _ in range(_TWIN_POLLS):
+        receipt = _receipt_for(engine.SessionStore(key), credential)
+        if receipt is not None:
+            return receipt
+        time.sleep(_TWIN_WAIT_SECONDS / _TWIN_POLLS)
+    return None
+
+
+@never_cache
+@require_POST
+def cast(request: HttpRequest) -> HttpResponse:
+    """Re-check the reviewed choices and cast the ballot; show the receipt."""
+    credential = _session_credential(request)
+    if credential is None:
+        return _no_credential(request)
+    if "change" in request.POST:
+        return _render_paper(request, credential, PaperForm(_papers(credential), request.POST))
+    papers = _papers(credential)
+    form = PaperForm(papers, request.POST)
+    if not form.is_valid():
+        return _render_paper(request, credential, form, status=400)
+    try:
+        tracker = do_cast_ballot(credential, form.choices(), papers=papers)
+    except AlreadyVoted as error:
+        receipt = _twin_receipt(request, credential)
+        if receipt is not None:
+            request.session.pop(VOTING, None)
+            request.session[RECEIPT] = receipt
+            return redirect("ballots:receipt")
+        refusal = _refusal(credential) or Refusal(
+            "already-voted", "You have already voted", str(error)
+        )
+        return _refused(request, refusal, election=credential.voter.election)
+    except Refused as error:
+        refusal = _refusal(credential) or Refusal("refused", "Your vote was not cast", str(error))
+        return _refused(request, refusal, election=credential.voter.election)
+    except BallotError as error:
+        # The form checks what the paper checks, so this is a paper that changed under the voter.
+        messages.error(request, f"Your vote was not cast. {error}")
+        return _render_paper(request, credential, form, status=400)
+    request.session.pop(VOTING, None)
+    request.session[RECEIPT] = {
+        "tracker": tracker,
+        "credential": credential.pk,
+        "election": credential.voter.election_id,
+    }
+    return redirect("ballots:receipt")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Show the tracker of the ballot cast in this browser, and email it on request."""
+    held = request.session.get(RECEIPT)
+    if not isinstance(held, dict):
+        return render(request, "ballots/receipt.html", {"receipt": None})
+    election = get_object_or_404(Election, pk=held.get("election"))
+    if request.method == "POST":
+        return _email_receipt(request, held, election)
+    context = {"receipt": held, "election": election, "tracker": held.get("tracker")}
+    return render(request, "ballots/receipt.html", context)
+
+
+def _email_receipt(request: HttpRequest, held: dict[str, Any], election: Election) -> HttpResponse:
+    credential = _credential(held.get("credential"))
+    if credential is None:
+        return redirect("ballots:receipt")
+    member = credential.voter.member
+    if held.get("emailed"):
+        messages.info(request, "Your tracker has already been emailed to you.")
+    elif not member.email:
+        messages.warning(
+            request,
+            "There is no email address on your membership record, so we cannot email your "
+            "tracker. Please write it down or take a screenshot.",
+        )
+    else:
+        send_receipt_email.enqueue(member.pk, election.pk, str(held.get("tracker")))
+        held["emailed"] = True
+        request.session[RECEIPT] = held
+        messages.success(
+            request, "We are emailing your tracker to the address on your membership record."
+        )
+    return redirect("ballots:receipt")
+
+
+@require_GET
+def trackers(request: HttpRequest, slug: str) -> HttpResponse:
+    """List every counted ballot's tracker after the close, with a search for one tracker."""
+    election = get_object_or_404(Election, slug=slug)
+    if election.phase() not in (Phase.COUNT, Phase.RESULTS):
+        return render(request, "ballots/trackers_pending.html", {"election": election}, status=404)
+    codes = Tracker.objects.filter(election=election).order_by("code")
+    search = TrackerSearchForm(request.GET if "tracker" in request.GET else None)
+    found: bool | None = None
+    found_page: int | None = None
+    if search.is_valid():
+        wanted = search.cleaned_data["tracker"]
+        found = codes.filter(code=wanted).exists()
+        if found:
+            found_page = codes.filter(code__lt=wanted).count() // TRACKERS_PER_PAGE + 1
+    paginator = Paginator(codes.values_list("code", flat=True), TRACKERS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context: dict[str, object] = {
+        "election": election,
+        "page": page,
+        "search": search,
+        "found": found,
+        "found_page": found_page,
+    }
+    return render(request, "ballots/trackers.html", context, status=400 if search.errors else 200)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", vote, name="vote"),
+    path("code/<str:code>/", code_link, name="code"),
+    path("paper/", paper, name="paper"),
+    path("cast/", cast, name="cast"),
+    path("receipt/", receipt, name="receipt"),
+    path("<slug:slug>/trackers/", trackers, name="trackers"),
+]
