@@ -55,6 +55,8 @@ class SignInAttempt(models.Model):
         LINK = "link", "sign-in link requested"
         PASSWORD = "password", "staff password tried"
         TOTP = "totp", "staff second factor tried"
+        VOTING_CODE = "voting-code", "voting code tried"
+        REISSUE = "reissue", "voting code reissue requested"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # An HMAC of the normalised email or the user id: enough to count, useless to read.

@@ -39,6 +39,15 @@ PASSWORD = Policy(SignInAttempt.Kind.PASSWORD, 5, 20, timedelta(minutes=15), fai
 # With a window of three steps, five guesses in fifteen minutes give an attacker a chance of
 # about 1 in 66,000 per quarter hour.
 TOTP = Policy(SignInAttempt.Kind.TOTP, 5, 20, timedelta(minutes=15), failures_only=True)
+# Voting codes carry 80 bits, so guessing is hopeless either way; the limit stops a script from
+# hammering the voting page, counted per membership number and per address. A hundred failures per
+# address leaves room for a party office or a mobile network behind one NAT address.
+VOTING_CODE = Policy(
+    SignInAttempt.Kind.VOTING_CODE, 10, 100, timedelta(minutes=15), failures_only=True
+)
+# Every self-service reissue request counts, matched or not, so the page cannot be used to flood a
+# member's inbox or to probe the register; three an hour is plenty for a lost email.
+REISSUE = Policy(SignInAttempt.Kind.REISSUE, 3, 30, timedelta(hours=1), failures_only=False)
 
 
 class RateLimited(Exception):
