@@ -41,6 +41,12 @@ NOMINATIONS_IMPORTED = "nominations:imported"
 NOMINATIONS_CLOSED = "nominations:closed"
 BALLOT_CONFIRMED = "ballot:confirmed"
 
+# The ballot: credentials, reissues, reminders and postal returns (never a code or a choice)
+BALLOT_CREDENTIALS_ISSUED = "ballot:credentials:issued"
+BALLOT_CREDENTIAL_REISSUED = "ballot:credential:reissued"
+BALLOT_REMINDERS_SENT = "ballot:reminders:sent"
+BALLOT_POSTAL_IMPORTED = "ballot:postal:imported"
+
 # The log itself
 AUDIT_EXPORTED = "audit:exported"
 
