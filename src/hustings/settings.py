@@ -119,6 +119,15 @@ HUSTINGS_LOGIN_LINK_MINUTES = env_int("HUSTINGS_LOGIN_LINK_MINUTES", 15)
 HUSTINGS_PROXY_HOPS = env_int("HUSTINGS_PROXY_HOPS", 0)
 # The most members `hustings demo --members N` will generate.
 HUSTINGS_DEMO_MAX_MEMBERS = 600_000
+# Ballot emails: the most each worker sends per second, to stay within the mail relay's limits.
+HUSTINGS_EMAIL_RATE = env_int("HUSTINGS_EMAIL_RATE", 10)
+if HUSTINGS_EMAIL_RATE < 1:
+    raise ImproperlyConfigured(
+        f"HUSTINGS_EMAIL_RATE={HUSTINGS_EMAIL_RATE}: expected at least 1 email per second"
+    )
+# How members reach the returning officer for help with their ballot, as written in ballot
+# emails and on the lost-code page, such as "elections@example.org or 020 7946 0000".
+HUSTINGS_RETURNING_OFFICER_CONTACT = env_str("HUSTINGS_RETURNING_OFFICER_CONTACT", "")
 
 # -- Applications ------------------------------------------------------------------------------
 
