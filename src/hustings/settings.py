@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "hustings.nominations",
     "hustings.ballots",
     "hustings.audit",
+    "hustings.guide",
     "hustings.admin_config.HustingsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

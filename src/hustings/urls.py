@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("candidates/", include("hustings.candidates.urls")),
     path("nominations/", include("hustings.nominations.urls")),
     path("ballot/", include("hustings.ballots.urls")),
+    path("guide/", include("hustings.guide.urls")),
     path("", include("hustings.elections.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""The voter guide: candidates side by side, comparisons, slates' recommendations, representation."""
