@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from hustings.accounts.access import is_returning_officer
 from hustings.admin_site import StaffModelAdmin, StaffTabularInline, acting_user
 from hustings.candidates.models import Candidacy
 from hustings.elections.admin import _adopt
@@ -21,6 +24,8 @@ from hustings.nominations.actions import (
     do_create_affiliate,
     do_record_affiliate_nomination,
     do_record_unit_nominations,
+    do_respond_to_nomination,
+    do_withdraw_affiliate_nomination,
     refusals,
 )
 from hustings.nominations.models import (
@@ -38,6 +43,10 @@ from hustings.nominations.models import (
 class ReadOnlyAdmin(StaffModelAdmin):
     """Shown to staff, changed only through actions."""
 
+    def has_record_permission(self, request: HttpRequest) -> bool:
+        """Only the returning officer records on someone's behalf (the admin actions below)."""
+        return is_returning_officer(request.user)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Records are never edited."""
         return False
@@ -45,6 +54,61 @@ class ReadOnlyAdmin(StaffModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Records are never deleted."""
         return False
+
+
+def _apply(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    act: Any,
+    done: str,
+) -> None:
+    """Run an action on each selected record, reporting each refusal with the record it names."""
+    user = acting_user(request)
+    succeeded = 0
+    for record in queryset:
+        try:
+            act(user, record)
+        except (ValidationError, PermissionDenied) as refusal:
+            reason = " ".join(getattr(refusal, "messages", [str(refusal)]))
+            messages.error(request, f"{record}: {reason}")
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, f"{done}: {succeeded}.")
+
+
+@admin.action(
+    description="Record the candidate's acceptance (on their behalf)", permissions=["record"]
+)
+def accept_on_behalf(admin_: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    """Record that the candidates accepted, as they told staff by phone or letter."""
+    _apply(
+        request,
+        queryset,
+        lambda user, nomination: do_respond_to_nomination(user, nomination, accept=True),
+        "Acceptances recorded",
+    )
+
+
+@admin.action(
+    description="Record the candidate's refusal (on their behalf)", permissions=["record"]
+)
+def decline_on_behalf(admin_: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    """Record that the candidates declined, as they told staff by phone or letter."""
+    _apply(
+        request,
+        queryset,
+        lambda user, nomination: do_respond_to_nomination(user, nomination, accept=False),
+        "Refusals recorded",
+    )
+
+
+@admin.action(description="Withdraw the selected affiliate nominations", permissions=["record"])
+def withdraw_affiliate_nominations(
+    admin_: Any, request: HttpRequest, queryset: QuerySet[Any]
+) -> None:
+    """Withdraw nominations an affiliate has taken back; they stay on record as withdrawn."""
+    _apply(request, queryset, do_withdraw_affiliate_nomination, "Nominations withdrawn")
 
 
 @admin.register(Affiliate)
@@ -157,6 +221,26 @@ class UnitReturnAdmin(ReadOnlyAdmin):
         """The action saved the nominations; nothing else to save."""
 
 
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyAdmin):
+    """Every unit nomination and the candidate's answer; staff record answers given off-line."""
+
+    list_display = ("candidacy", "unit", "contest", "response", "responded_at", "current")
+    list_filter = ("contest__election", "contest", "response")
+    list_select_related = ("candidacy__member", "unit", "contest", "unit_return")
+    search_fields = ("candidacy__member__name", "unit__name", "=unit__code")
+    actions = (accept_on_behalf, decline_on_behalf)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Nominations arrive with a unit's return."""
+        return False
+
+    @admin.display(boolean=True, description="current")
+    def current(self, nomination: Nomination) -> bool:
+        """Return whether the unit's return holding it is still current."""
+        return nomination.unit_return.superseded_at is None
+
+
 @admin.register(AffiliateNomination)
 class AffiliateNominationAdmin(ReadOnlyAdmin):
     """Affiliates' nominations, recorded by staff."""
@@ -166,6 +250,7 @@ class AffiliateNominationAdmin(ReadOnlyAdmin):
     list_select_related = ("affiliate", "candidacy__member", "contest")
     fields = ("affiliate", "candidacy")
     raw_id_fields = ("candidacy",)
+    actions = (withdraw_affiliate_nominations, accept_on_behalf, decline_on_behalf)
 
     def save_model(
         self, request: HttpRequest, obj: AffiliateNomination, form: Any, change: bool
