@@ -581,3 +581,22 @@ def test_a_used_credential_stays_used_and_is_not_revoked_by_the_pages():
     credential = Credential.objects.get()
     assert credential.used
     assert credential.revoked_at is None
+
+
+def test_a_receipt_email_that_fails_is_logged_as_failed_without_the_tracker(monkeypatch):
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    opened(client, code)
+    client.post(CAST, paper_data(scene, [0], {}))
+    tracker = Tracker.objects.get().code
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(f"relay said no to a message containing {tracker}")
+
+    monkeypatch.setattr("hustings.ballots.receipts.send_mail", refuse)
+    client.post(RECEIPT)
+
+    logged = BallotEmail.objects.get()
+    assert (logged.kind, logged.status) == (EmailKind.RECEIPT, EmailStatus.FAILED)
+    assert logged.error == "OSError: relay said no to a message containing [tracker]"

@@ -47,8 +47,9 @@ def send_receipt_email(member_id: int, election_id: int, tracker: str) -> None:
     except Exception as error:
         # Any failure is logged as such, then raised again so the task itself shows it failed.
         status = EmailStatus.FAILED
-        # The exception's type and message (a mail server's reply): neither holds the tracker.
-        error_text = f"{type(error).__name__}: {error}"[:300]
+        # The exception's type and message (a mail server's reply), with the tracker taken out
+        # in case the server echoed the message back.
+        error_text = f"{type(error).__name__}: {error}".replace(tracker, "[tracker]")[:300]
         raise
     finally:
         BallotEmail.objects.create(
