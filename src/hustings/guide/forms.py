@@ -44,23 +44,27 @@ class GuideFilterForm(forms.Form):
         regions = {
             card.member.unit.region.code: card.member.unit.region.name for card in guide.cards
         }
-        self.fields["slate"].choices = [
-            ("", "All slates and independents"),
-            *sorted(slates.items(), key=lambda item: item[1].casefold()),
-            (INDEPENDENT, "Independent (no slate)"),
-        ]
-        self.fields["region"].choices = [
-            ("", "All regions"),
-            *sorted(regions.items(), key=lambda item: item[1]),
-        ]
-        self.fields["gender"].choices = [("", "Any")] + [
-            (_gender_value(value), str(label)) for value, label in Gender.choices
-        ]
+        self._offer(
+            "slate",
+            [
+                ("", "All slates and independents"),
+                *sorted(slates.items(), key=lambda item: item[1].casefold()),
+                (INDEPENDENT, "Independent (no slate)"),
+            ],
+        )
+        self._offer("region", [("", "All regions"), *sorted(regions.items(), key=lambda i: i[1])])
+        genders = [(_gender_value(value), str(label)) for value, label in Gender.choices]
+        self._offer("gender", [("", "Any"), *genders])
         orders = [guide.neutral_order] + [
             o for o in ("name", "nominations") if o != guide.neutral_order
         ]
-        self.fields["sort"].choices = [(order, SORT_LABELS[order]) for order in orders]
+        self._offer("sort", [(order, SORT_LABELS[order]) for order in orders])
         self.fields["sort"].initial = guide.neutral_order
+
+    def _offer(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
     def chosen(self) -> dict[str, str]:
         """Return the valid choices made, blank ones left out (call after is_valid)."""

@@ -86,6 +86,7 @@ def representation(request: HttpRequest, election: str) -> HttpResponse:
             )
             for line in data.lines
         ],
+        "totals": [data.total.members, data.total.candidates, data.total.nominations],
         "chart": region_chart(data, ident="representation-chart"),
     }
     return render(request, "guide/representation.html", context, status=400 if error else 200)
