@@ -600,3 +600,16 @@ def test_a_receipt_email_that_fails_is_logged_as_failed_without_the_tracker(monk
     logged = BallotEmail.objects.get()
     assert (logged.kind, logged.status) == (EmailKind.RECEIPT, EmailStatus.FAILED)
     assert logged.error == "OSError: relay said no to a message containing [tracker]"
+
+
+def test_repeated_unknown_codes_in_links_from_one_address_are_rate_limited():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    for _ in range(voting.ratelimit.VOTING_CODE.per_subject):
+        assert "We do not recognise this code" in text(client.get(link("ZZZZ-ZZZZ-ZZZZ-ZZZZ")))
+
+    response = client.get(link(code))
+
+    assert response.status_code == 429
+    assert voting.VOTING not in client.session
