@@ -1,0 +1,1 @@
+"""The results pages: public results, verification, and the staff review."""
