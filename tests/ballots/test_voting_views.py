@@ -613,3 +613,32 @@ def test_repeated_unknown_codes_in_links_from_one_address_are_rate_limited():
 
     assert response.status_code == 429
     assert voting.VOTING not in client.session
+
+
+def test_reopening_the_link_in_the_browser_that_voted_points_to_its_receipt():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    opened(client, code)
+    client.post(CAST, paper_data(scene, [0], {}))
+
+    again = text(client.get(link(code)))
+
+    assert "You have already voted" in again
+    assert f'href="{RECEIPT}"' in again
+
+
+def test_a_second_member_on_the_same_computer_does_not_see_the_first_members_receipt():
+    scene = BallotScene()
+    _, first = scene.voter()
+    _, second = scene.voter()
+    client = Client()
+    opened(client, first)
+    client.post(CAST, paper_data(scene, [0], {}))
+    tracker = Tracker.objects.get().code
+
+    opened(client, second)
+
+    assert voting.RECEIPT not in client.session
+    assert tracker not in text(client.get(RECEIPT))
+    assert tracker not in text(client.get(link(first)))

@@ -127,10 +127,14 @@ UNKNOWN_CODE = Refusal(
 
 
 def _refused(
-    request: HttpRequest, refusal: Refusal, *, election: Election | None = None
+    request: HttpRequest, refusal: Refusal, *, credential: Credential | None = None
 ) -> HttpResponse:
-    receipt = request.session.get(RECEIPT)
-    context = {"refusal": refusal, "election": election, "has_receipt": isinstance(receipt, dict)}
+    context = {
+        "refusal": refusal,
+        "election": credential.voter.election if credential else None,
+        "has_receipt": credential is not None
+        and _receipt_for(request.session, credential) is not None,
+    }
     return render(request, "ballots/refused.html", context)
 
 
@@ -158,10 +162,12 @@ def _enter(request: HttpRequest, credential: Credential) -> HttpResponse:
     """Start voting with a credential: remember it under a fresh session key, show the paper."""
     refusal = _refusal(credential)
     if refusal is not None:
-        return _refused(request, refusal, election=credential.voter.election)
+        return _refused(request, refusal, credential=credential)
     # A new session key, so a key fixed before the code was given cannot ride along.
     request.session.cycle_key()
     request.session[VOTING] = credential.pk
+    # Someone else's receipt from an earlier vote on this computer is not shown to this voter.
+    request.session.pop(RECEIPT, None)
     return redirect("ballots:paper")
 
 
@@ -246,7 +252,7 @@ def paper(request: HttpRequest) -> HttpResponse:
         return _no_credential(request)
     refusal = _refusal(credential)
     if refusal is not None:
-        return _refused(request, refusal, election=credential.voter.election)
+        return _refused(request, refusal, credential=credential)
     form = PaperForm(_papers(credential), posted(request))
     if request.method == "POST" and "change" not in request.POST:
         if form.is_valid():
@@ -306,10 +312,10 @@ def cast(request: HttpRequest) -> HttpResponse:
         refusal = _refusal(credential) or Refusal(
             "already-voted", "You have already voted", str(error)
         )
-        return _refused(request, refusal, election=credential.voter.election)
+        return _refused(request, refusal, credential=credential)
     except Refused as error:
         refusal = _refusal(credential) or Refusal("refused", "Your vote was not cast", str(error))
-        return _refused(request, refusal, election=credential.voter.election)
+        return _refused(request, refusal, credential=credential)
     except BallotError as error:
         # The form checks what the paper checks, so this is a paper that changed under the voter.
         messages.error(request, f"Your vote was not cast. {error}")
