@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "hustings.ballots",
     "hustings.audit",
     "hustings.guide",
+    "hustings.campaign",
     "hustings.admin_config.HustingsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("nominations/", include("hustings.nominations.urls")),
     path("ballot/", include("hustings.ballots.urls")),
     path("guide/", include("hustings.guide.urls")),
+    path("campaign/", include("hustings.campaign.urls")),
     path("", include("hustings.elections.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Campaigning: supporters, updates, questionnaires, public questions and report-backs."""
