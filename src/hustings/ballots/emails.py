@@ -259,7 +259,7 @@ def deliver_batch(
     live code. Returns the counts, and the ids of voters whose send failed and may be retried.
     """
     if kind not in BATCH_KINDS:
-        raise ValueError(f"ballot emails of kind {kind!r} are not sent in batches")
+        raise ValueError(f"ballot emails of kind {str(kind)!r} are not sent in batches")
     pacer = pacer or worker_pacer()
     voters = Voter.objects.filter(pk__in=list(voter_ids)).select_related(
         "member", "election", "region"
