@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "hustings.nominations",
     "hustings.ballots",
     "hustings.audit",
+    "hustings.results",
     "hustings.guide",
     "hustings.campaign",
     "hustings.admin_config.HustingsAdminConfig",

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("candidates/", include("hustings.candidates.urls")),
     path("nominations/", include("hustings.nominations.urls")),
     path("ballot/", include("hustings.ballots.urls")),
+    path("results/", include("hustings.results.urls")),
     path("guide/", include("hustings.guide.urls")),
     path("campaign/", include("hustings.campaign.urls")),
     path("", include("hustings.elections.urls")),

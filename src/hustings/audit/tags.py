@@ -47,6 +47,15 @@ BALLOT_CREDENTIAL_REISSUED = "ballot:credential:reissued"
 BALLOT_REMINDERS_SENT = "ballot:reminders:sent"
 BALLOT_POSTAL_IMPORTED = "ballot:postal:imported"
 
+# Results: counts, publication, recounts and casual vacancies (never a ballot)
+RESULTS_COUNT_STARTED = "results:count:started"
+RESULTS_COUNT_FINISHED = "results:count:finished"
+RESULTS_COUNT_FAILED = "results:count:failed"
+RESULTS_RECOUNT_COMPARED = "results:recount:compared"
+RESULTS_PUBLISHED = "results:published"
+RESULTS_AMENDMENT_PUBLISHED = "results:amendment:published"
+RESULTS_VACANCY_RECORDED = "results:vacancy:recorded"
+
 # The log itself
 AUDIT_EXPORTED = "audit:exported"
 

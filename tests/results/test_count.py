@@ -1,0 +1,118 @@
+"""The count at the close: who may start it, when, what it stores, and publishing it once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from hustings.audit import tags
+from hustings.audit.models import AuditEvent
+from hustings.elections.models import Phase
+from hustings.results.actions import do_publish_results, do_start_count
+from hustings.results.models import CountStatus, PublicationKind
+from hustings.results.queries import (
+    count_started,
+    elected_candidacies,
+    published_results,
+    published_turnout,
+)
+from tests.factories import BallotScene, observer, returning_officer
+from tests.results.scene import cast, close_ballot
+
+pytestmark = pytest.mark.django_db
+
+
+def counted_scene() -> BallotScene:
+    """Return a scene with a few ballots cast and the ballot closed."""
+    scene = BallotScene()
+    ada, ben, cy, di = (c.pk for c in scene.national_candidates)
+    eve, fay, gus = (c.pk for c in scene.regional_candidates)
+    national, regional = scene.national, scene.regional
+    cast(scene.election, {national: [ada, ben], regional: [eve, fay]}, unit=scene.unit, times=3)
+    cast(scene.election, {national: [cy, di], regional: [gus]}, unit=scene.unit, times=2)
+    cast(scene.election, {national: [], regional: [fay, eve]}, unit=scene.unit)
+    cast(scene.election, {national: [ada]})
+    close_ballot(scene.election)
+    return scene
+
+
+def test_returning_officer_counts_every_contest_after_the_close() -> None:
+    scene = counted_scene()
+    count = do_start_count(returning_officer(), scene.election)
+    count.refresh_from_db()
+    assert count.status == CountStatus.DONE, count.error
+    assert count.seed.isdigit()
+    results = {r.contest_id: r for r in count.results.all()}
+    national = results[scene.national.pk]
+    assert national.ballots == 7
+    assert national.blank == 1
+    assert national.result["elected"] == ["Ada Candidate", "Ben Candidate"]
+    assert national.elected_ids == [c.pk for c in scene.national_candidates[:2]]
+    regional = results[scene.regional.pk]
+    assert regional.ballots == 6
+    assert regional.blank == 0
+    # Quota 3 of 6: Eve has it; Fay (1) is excluded, her ballot goes to Eve, already elected, so
+    # Gus (2) takes the last seat.
+    assert regional.result["elected"] == ["Eve Local", "Gus Local"]
+    assert AuditEvent.objects.filter(tag=tags.RESULTS_COUNT_STARTED).count() == 1
+    assert AuditEvent.objects.filter(tag=tags.RESULTS_COUNT_FINISHED).count() == 1
+
+
+def test_the_count_is_refused_while_the_ballot_is_open() -> None:
+    scene = BallotScene()
+    with pytest.raises(ValidationError, match="count only after it closes"):
+        do_start_count(returning_officer(), scene.election)
+    assert not count_started(scene.election)
+
+
+def test_only_the_returning_officer_may_count_or_publish() -> None:
+    scene = counted_scene()
+    with pytest.raises(PermissionDenied):
+        do_start_count(observer(), scene.election)
+    count = do_start_count(returning_officer(), scene.election)
+    with pytest.raises(PermissionDenied):
+        do_publish_results(observer(), count)
+
+
+def test_a_second_count_is_refused_once_one_has_finished() -> None:
+    scene = counted_scene()
+    do_start_count(returning_officer(), scene.election)
+    assert count_started(scene.election)
+    with pytest.raises(ValidationError, match="recount instead"):
+        do_start_count(returning_officer(), scene.election)
+
+
+def test_nothing_is_published_until_the_returning_officer_publishes() -> None:
+    scene = counted_scene()
+    officer = returning_officer()
+    count = do_start_count(officer, scene.election)
+    assert published_results(scene.election) is None
+    assert published_turnout(scene.election) is None
+    assert not elected_candidacies(scene.election).exists()
+
+    publication = do_publish_results(officer, count)
+
+    scene.election.refresh_from_db()
+    assert publication.kind == PublicationKind.ORIGINAL
+    assert scene.election.phase() == Phase.RESULTS
+    results = published_results(scene.election)
+    assert results is not None
+    assert [r.contest for r in results] == [scene.national, scene.regional]
+    assert set(elected_candidacies(scene.election)) == {
+        *scene.national_candidates[:2],
+        scene.regional_candidates[0],
+        scene.regional_candidates[2],
+    }
+    turnout = published_turnout(scene.election)
+    assert turnout is not None
+    assert (turnout.voted, turnout.by_channel["online"]) == (7, 7)
+    assert AuditEvent.objects.filter(tag=tags.RESULTS_PUBLISHED).count() == 1
+
+
+def test_results_are_published_only_once() -> None:
+    scene = counted_scene()
+    officer = returning_officer()
+    count = do_start_count(officer, scene.election)
+    do_publish_results(officer, count)
+    with pytest.raises(ValidationError, match="already published"):
+        do_publish_results(officer, count)
