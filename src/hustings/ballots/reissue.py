@@ -160,6 +160,8 @@ def do_staff_reissue(
             f"Codes for {election.name} can be reissued from the close of nominations until the "
             "ballot closes."
         )
+    # Read afresh: a ballot may have been cast since the caller loaded the roll entry.
+    voter.refresh_from_db(fields=["voted"])
     if voter.voted:
         raise ReissueRefused(
             f"{voter.member.name} has already voted ({voter.get_voted_display()}): a used "
