@@ -250,3 +250,13 @@ def test_the_worker_pacer_follows_the_setting(monkeypatch):
 def test_a_receipt_cannot_be_sent_as_a_batch():
     with pytest.raises(ValueError, match="receipt"):
         deliver_batch([], EmailKind.RECEIPT)
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_reissue_is_queued_ahead_of_the_bulk_ballot_emails():
+    scene = BallotScene()
+    first, second = rolled(scene, make_member(scene.unit), make_member(scene.unit))
+    emails.enqueue_batches([first.pk], EmailKind.BALLOT)
+    emails.enqueue_batches([second.pk], EmailKind.REISSUE)
+    priorities = {row.args_kwargs["args"][1]: row.priority for row in DBTaskResult.objects.all()}
+    assert priorities["reissue"] > priorities["ballot"]

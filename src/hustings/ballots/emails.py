@@ -66,6 +66,7 @@ MAX_ATTEMPTS = 5
 # Kinds a batch task sends; receipts are sent one at a time from the voting pages.
 BATCH_KINDS = (EmailKind.BALLOT, EmailKind.REISSUE, EmailKind.REMINDER)
 _ERROR_LENGTH = 300
+REISSUE_PRIORITY = 50
 
 
 class Pacer:
@@ -311,8 +312,12 @@ def _enqueue(
     voter_ids: list[int], kind: str, *, attempt: int, actor_id: int | None, delay: timedelta
 ) -> None:
     chosen = send_ballot_emails
-    if delay and chosen.get_backend().supports_defer:
+    backend = chosen.get_backend()
+    if delay and backend.supports_defer:
         chosen = chosen.using(run_after=timezone.now() + delay)
+    if kind == EmailKind.REISSUE and backend.supports_priority:
+        # A member waiting for a new code goes ahead of the bulk mailing's thousands of batches.
+        chosen = chosen.using(priority=REISSUE_PRIORITY)
     chosen.enqueue(voter_ids, str(kind), attempt, actor_id)
 
 
