@@ -258,6 +258,9 @@ def test_review_shows_each_contests_choices_and_a_blank_contest_as_no_vote():
     assert f'name="c{scene.regional.pk}-{eve}" value="2"' in page
     assert "Cast my vote" in page
     assert "Change my choices" in page
+    assert "no-store" in response["Cache-Control"]
+    # The choices travel in the page, not in the session.
+    assert dict(client.session.items()) == {voting.VOTING: find_credential(code).pk}
     assert not Ballot.objects.exists()
 
 
