@@ -56,6 +56,14 @@ RESULTS_PUBLISHED = "results:published"
 RESULTS_AMENDMENT_PUBLISHED = "results:amendment:published"
 RESULTS_VACANCY_RECORDED = "results:vacancy:recorded"
 
+# Campaign: moderation, questionnaires, candidates' updates and representatives' report-backs
+CAMPAIGN_QUOTE_APPROVED = "campaign:quote:approved"
+CAMPAIGN_QUOTE_REJECTED = "campaign:quote:rejected"
+CAMPAIGN_QUESTION_HIDDEN = "campaign:question:hidden"
+CAMPAIGN_QUESTIONNAIRE_REGISTERED = "campaign:questionnaire:registered"
+CAMPAIGN_UPDATE_POSTED = "campaign:update:posted"
+CAMPAIGN_REPORT_BACK_PUBLISHED = "campaign:report-back:published"
+
 # The log itself
 AUDIT_EXPORTED = "audit:exported"
 

@@ -168,3 +168,10 @@ def answers_by_question(candidacy: Candidacy) -> dict[int, Answer]:
 def open_for_answers(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     """Return whether candidates may still answer the questionnaire."""
     return (now or timezone.now()) < questionnaire.deadline
+
+
+def is_elected(candidacy: Candidacy) -> bool:
+    """Return whether the candidacy holds a seat under published results."""
+    from hustings.results.queries import elected_candidacies
+
+    return elected_candidacies(candidacy.contest.election).filter(pk=candidacy.pk).exists()
