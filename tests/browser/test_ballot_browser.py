@@ -53,6 +53,9 @@ def test_member_votes_from_the_email_ranking_by_keyboard_and_cannot_vote_twice(p
     # Three ticks for two seats: refused, with a summary that links to the contest.
     for name in ("Ada Candidate", "Ben Candidate", "Di Candidate"):
         page.get_by_label(name).check()
+    expect(page.get_by_role("group", name="National")).to_contain_text(
+        "3 of up to 2 chosen. That is too many: untick 1."
+    )
     page.get_by_role("button", name="Review my choices").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text(
