@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import stat
 from pathlib import Path
@@ -226,7 +227,10 @@ def test_only_the_returning_officer_may_issue():
     assert not Voter.objects.exists()
 
 
-def test_issuing_is_audited_with_counts_and_no_code_is_logged_anywhere():
+def test_issuing_is_audited_with_counts_and_no_code_is_logged_anywhere(
+    caplog: pytest.LogCaptureFixture,
+):
+    caplog.set_level(logging.DEBUG)
     scene = BallotScene()
     make_member(scene.unit, email="")
     make_member(scene.unit)
@@ -246,6 +250,8 @@ def test_issuing_is_audited_with_counts_and_no_code_is_logged_anywhere():
     stored = " ".join(
         json.dumps(e.data) + e.object_repr for e in AuditEvent.objects.all()
     ) + " ".join(BallotEmail.objects.values_list("error", flat=True))
+    stored += caplog.text
+    assert "send_ballot_emails" in caplog.text
     for code in codes:
         assert code not in stored
         assert code.replace("-", "") not in stored
