@@ -32,6 +32,8 @@ _GROUPS = {
     ("gender", "woman"): "women",
     ("gender", "man"): "men",
     ("gender", "non-binary"): "non-binary candidates",
+    # A casual vacancy's count keeps the remaining members elected by this rule.
+    ("sitting", "yes"): "the members still sitting",
 }
 
 
@@ -52,7 +54,7 @@ def rule_words(constraint: Mapping[str, Any], seats: int) -> str:
 
 
 def _has(attributes: Mapping[str, Mapping[str, str]], name: str, rule: Mapping[str, Any]) -> bool:
-    return attributes.get(name, {}).get(rule["attribute"]) == rule["value"]
+    return bool(attributes.get(name, {}).get(rule["attribute"]) == rule["value"])
 
 
 def _served(result: Mapping[str, Any], out: str, into: str) -> list[Mapping[str, Any]]:
@@ -123,6 +125,8 @@ class Cell:
     transfer: str
     total: str
     mark: str = ""
+    #: Whether the stage moved votes (every stage but the first), so the cell shows a transfer.
+    has_transfers: bool = True
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def _heading(stage: Mapping[str, Any], method: str) -> str:
     action = stage["action"]
     if method == "block" and action == "first-preferences":
         return "Votes"
-    label = _HEADINGS.get(action, action)
+    label = str(_HEADINGS.get(action, action))
     subjects = ", ".join(stage["subjects"])
     if action in ("surplus", "exclusion") and subjects:
         return f"{label} {subjects}"
@@ -184,6 +188,10 @@ def _outcome(name: str, elected: Sequence[str], excluded: set[str], method: str)
     return "not elected"
 
 
+def _moves(stage: Mapping[str, Any]) -> bool:
+    return bool(stage["action"] != "first-preferences")
+
+
 def sheet(result: Mapping[str, Any], candidacy_ids: Sequence[int] = ()) -> Sheet:
     """Return the stage-by-stage count sheet of a stored result."""
     method = result["method"]
@@ -193,7 +201,7 @@ def sheet(result: Mapping[str, Any], candidacy_ids: Sequence[int] = ()) -> Sheet
             number=stage["number"],
             heading=_heading(stage, method),
             note=stage.get("note", ""),
-            has_transfers=stage["action"] != "first-preferences",
+            has_transfers=_moves(stage),
             elected=tuple(stage["elected"]),
             excluded=tuple(stage["excluded"]),
             quota=stage.get("quota"),
@@ -221,6 +229,7 @@ def sheet(result: Mapping[str, Any], candidacy_ids: Sequence[int] = ()) -> Sheet
                     transfer=_signed(stage["transfers"].get(name)),
                     total="–" if total is None else total,
                     mark=mark,
+                    has_transfers=_moves(stage),
                 )
             )
         rows.append(
@@ -242,6 +251,7 @@ def sheet(result: Mapping[str, Any], candidacy_ids: Sequence[int] = ()) -> Sheet
                     Cell(
                         transfer=_signed(stage["transfers"].get("")),
                         total=stage["non_transferable"],
+                        has_transfers=_moves(stage),
                     )
                     for stage in rounds
                 ),
@@ -256,6 +266,7 @@ def sheet(result: Mapping[str, Any], candidacy_ids: Sequence[int] = ()) -> Sheet
             cells=tuple(
                 Cell(
                     transfer="",
+                    has_transfers=_moves(stage),
                     total=format(
                         (
                             sum((Decimal(v) for v in stage["totals"].values()), Decimal(0))
@@ -274,7 +285,10 @@ def sheet(result: Mapping[str, Any], candidacy_ids: Sequence[int] = ()) -> Sheet
                 name="Quota",
                 candidacy_id=None,
                 outcome="",
-                cells=tuple(Cell(transfer="", total=stage.get("quota") or "") for stage in rounds),
+                cells=tuple(
+                    Cell(transfer="", total=stage.get("quota") or "", has_transfers=_moves(stage))
+                    for stage in rounds
+                ),
             )
         )
     return Sheet(stages=columns, rows=tuple(rows), summary=tuple(summary))
