@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 import re
+import smtplib
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from hustings.audit import tags
 from hustings.audit.models import AuditEvent
 from hustings.ballots import emails
 from hustings.ballots.casting import CodeNotValid, do_cast_ballot, find_credential
-from hustings.ballots.emails import Pacer
-from hustings.ballots.models import BallotEmail, Credential, Delivery
+from hustings.ballots.emails import Pacer, send_ballot_emails
+from hustings.ballots.models import BallotEmail, Credential, Delivery, EmailKind, Voter
 from hustings.ballots.reissue import ReissueRefused, do_staff_reissue, request_reissue
 from hustings.elections.models import Phase
 from tests.accounts.helpers import staff_client
-from tests.factories import BallotScene, member, observer, returning_officer
+from tests.factories import BallotScene, make_member, member, observer, returning_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +301,22 @@ def test_codes_are_not_reissued_after_the_ballot_closes():
     voter, _ = scene.voter()
     with pytest.raises(ReissueRefused, match="until the ballot closes"):
         do_staff_reissue(returning_officer(), voter, delivery=Delivery.POST)
+
+
+def test_the_staff_screen_lists_members_whose_ballot_email_never_went(monkeypatch):
+    scene = BallotScene()
+    stranded = Voter.objects.create(
+        election=scene.election,
+        member=make_member(scene.unit, name="Stranded Member"),
+        region=scene.region,
+        added_at=timezone.now(),
+    )
+
+    def refuse(**kwargs: object) -> None:
+        raise smtplib.SMTPRecipientsRefused({})
+
+    monkeypatch.setattr(emails, "send_mail", refuse)
+    send_ballot_emails.enqueue([stranded.pk], EmailKind.BALLOT)
+    page = staff_client(observer()).get(STAFF)
+    assert b"Ballot emails not delivered" in page.content
+    assert b"Stranded Member" in page.content

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hustings.accounts import access
 from hustings.accounts.forms import posted
 from hustings.accounts.ratelimit import RateLimited, client_ip
-from hustings.ballots.emails import ballot_link, help_context
+from hustings.ballots.emails import ballot_link, failed_ballot_emails, help_context
 from hustings.ballots.models import Voter
 from hustings.ballots.reissue import (
     ReissueRefused,
@@ -31,8 +32,11 @@ from hustings.ballots.reissue import (
     request_reissue,
     voter_records,
 )
+from hustings.elections.models import Election
 
 staff_signed_in = login_required(login_url="accounts:staff-sign-in")
+# How many members whose ballot email failed are listed on the staff screen at once.
+UNDELIVERED_SHOWN = 100
 
 
 class LostCodeForm(forms.Form):
@@ -123,7 +127,22 @@ def staff_reissue(request: access.AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         member, records = voter_records(form.cleaned_data["number"])
         context.update(searched=True, member=member, records=records)
+    else:
+        context["undelivered"] = _undelivered()
     return render(request, "ballots/staff_reissue.html", context)
+
+
+def _undelivered() -> list[tuple[Election, int, list[Voter]]]:
+    """Return, per election with its ballot open, members whose ballot email never went."""
+    now = timezone.now()
+    elections = Election.objects.filter(ballot_open_at__lte=now, ballot_close_at__gt=now)
+    found = []
+    for election in elections.order_by("ballot_close_at"):
+        failed = failed_ballot_emails(election).order_by("member__membership_number")
+        count = failed.count()
+        if count:
+            found.append((election, count, list(failed[:UNDELIVERED_SHOWN])))
+    return found
 
 
 @staff_signed_in
