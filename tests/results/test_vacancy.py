@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from hustings.count_command import run
 from hustings.results.actions import do_publish_results, do_start_count
@@ -148,8 +148,6 @@ def test_only_a_sitting_member_can_stand_down_and_only_the_returning_officer_rec
         do_record_vacancy(officer, contest, people["Win"], "Resigned.")
     with pytest.raises(ValidationError, match="Say why"):
         do_record_vacancy(officer, contest, people["Mo"], "  ")
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         do_record_vacancy(observer(), contest, people["Mo"], "Resigned.")
 
