@@ -31,7 +31,7 @@ def test_member_supports_a_candidate_and_their_name_and_unit_show_at_once() -> N
     shown = Client().get(page(candidacy)).content.decode()
     assert user.member.name in shown
     assert user.member.unit.name in shown
-    assert "Supporters <span class=\"count\">(1)</span>" in shown
+    assert 'Supporters <span class="count">(1)</span>' in shown
 
 
 def test_quote_is_hidden_until_the_returning_officer_approves_it() -> None:
@@ -102,7 +102,7 @@ def test_member_withdraws_their_support_and_it_disappears() -> None:
     assert response.status_code == 302
     shown = Client().get(page(candidacy)).content.decode()
     assert user.member.name not in shown
-    assert "Supporters <span class=\"count\">(0)</span>" in shown
+    assert 'Supporters <span class="count">(0)</span>' in shown
     # Having withdrawn, they may support again.
     client.post(support_url(candidacy), {})
     assert Support.objects.filter(withdrawn_at__isnull=True).count() == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -103,7 +103,7 @@ def send_update_emails(update_id: int) -> int:
     ]
     if not messages:
         return 0
-    return get_connection().send_messages(messages) or 0
+    return mailers.default.send_messages(messages) or 0
 
 
 @task()
@@ -132,4 +132,4 @@ def send_report_back_emails(report_id: int) -> int:
     ]
     if not messages:
         return 0
-    return get_connection().send_messages(messages) or 0
+    return mailers.default.send_messages(messages) or 0
