@@ -137,4 +137,5 @@ def test_the_atom_feed_lists_the_representatives_reports() -> None:
     root = ElementTree.fromstring(response.content)
     titles = [entry.findtext(f"{ATOM}title") for entry in root.iter(f"{ATOM}entry")]
     assert len(titles) == 1
-    assert titles[0] is not None and titles[0].startswith("First meeting")
+    assert titles[0] is not None
+    assert titles[0].startswith("First meeting")
