@@ -95,7 +95,10 @@ def request_reissue(
     number = normalise_membership_number(membership_number)
     ratelimit.check(ratelimit.REISSUE, number, ip, now=now)
     ratelimit.record(ratelimit.REISSUE, number, ip, now=now)
-    member = Member.objects.filter(membership_number__iexact=number).first()
+    # Exact matches only, as typed or normalised, so that the unique index answers: a public
+    # page must not scan the whole register on every request.
+    typed = membership_number.strip()
+    member = Member.objects.filter(membership_number__in={number, typed}).first()
     if member is None or not member.email or not _details_match(member, email, postcode):
         return 0
     voter_ids = _open_ballot_voters(member, now)
