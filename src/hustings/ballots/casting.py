@@ -150,6 +150,31 @@ def do_cast_ballot(
     if papers is None:
         papers = papers_for(election, voter.region_id)
     checked = checked_choices(papers, choices)
+    for _ in range(_TRACKER_DRAWS):
+        tracker = new_tracker()
+        try:
+            _store(credential, election, channel, checked, tracker)
+        except IntegrityError:
+            # 50 random bits make a clash with an earlier tracker vanishingly rare. Drawing inside
+            # the transaction without a savepoint saves two round trips on every cast; a clash
+            # rolls the whole cast back (roll mark included), so it is simply made again.
+            if not Tracker.objects.filter(code=tracker).exists():
+                raise
+            continue
+        credential.used = True
+        voter.voted = channel
+        return tracker
+    raise RuntimeError("could not draw an unused tracker")
+
+
+_TRACKER_DRAWS = 5
+
+
+def _store(
+    credential: Credential, election: Election, channel: str, checked: Checked, tracker: str
+) -> None:
+    """Mark the roll and the credential, store the ballot, its votes and the tracker; or refuse."""
+    voter = credential.voter
     with transaction.atomic():
         if not Voter.objects.filter(pk=voter.pk, voted="").update(voted=channel):
             voter.refresh_from_db(fields=["voted"])
@@ -168,20 +193,4 @@ def do_cast_ballot(
             Vote(ballot=ballot, contest_id=contest_id, ranking=ranking)
             for contest_id, ranking in checked.rankings.items()
         )
-        tracker = _store_tracker(election)
-    credential.used = True
-    voter.voted = channel
-    return tracker
-
-
-def _store_tracker(election: Election) -> str:
-    # 50 random bits make a collision vanishingly rare; a savepoint lets us simply draw again.
-    for _ in range(5):
-        code = new_tracker()
-        try:
-            with transaction.atomic():
-                Tracker.objects.create(code=code, election=election)
-        except IntegrityError:
-            continue
-        return code
-    raise RuntimeError("could not draw an unused tracker")
+        Tracker.objects.create(code=tracker, election=election)

@@ -2,16 +2,24 @@
 
 A paper is read from the ballot lists confirmed at the close of nominations, which never change
 afterwards, so the same paper serves the voting page, the review, the cast and postal imports.
+
+Once the ballot has opened, each process keeps the papers it has read for a minute: a voter's
+paper is read three times (page, review, cast), and reading it costs three queries, which made it
+the largest part of a cast. The lists are final by then; only a candidate's name or slate edited
+during the ballot would show up to a minute late.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import reverse
 
-from hustings.elections.models import Contest, Election, Method
+from hustings.elections.models import Contest, Election, Method, Phase
 from hustings.nominations.models import BallotEntry
 
 __all__ = ["BallotError", "Choice", "Paper", "papers_for"]
@@ -104,12 +112,45 @@ def _slate_names(election: Election) -> dict[int, str]:
     return dict(memberships)
 
 
+# How long a process reuses a paper it has read, once the ballot is open.
+PAPER_CACHE_SECONDS = 60.0
+_PAPER_CACHE_LIMIT = 512
+_FROZEN_PHASES = (Phase.BALLOT, Phase.COUNT, Phase.RESULTS)
+_cache_lock = threading.Lock()
+# (election pk, its ballot opening, region id) -> (monotonic time read, papers). The opening is
+# part of the key so that a test database reusing a primary key never meets another's papers.
+_paper_cache: dict[tuple[int, datetime, int | None], tuple[float, tuple[Paper, ...]]] = {}
+
+
 def papers_for(election: Election, region_id: int | None) -> list[Paper]:
     """Return the paper for a voter in a region: national contests and that region's, in order.
 
     Only contests whose ballot list has been confirmed appear; `region_id=None` gives national
-    contests only.
+    contests only. From the ballot's opening a process reuses what it read for up to
+    PAPER_CACHE_SECONDS.
     """
+    if election.phase() not in _FROZEN_PHASES:
+        return _read_papers(election, region_id)
+    key = (election.pk, election.ballot_open_at, region_id)
+    now = time.monotonic()
+    held = _paper_cache.get(key)
+    if held is not None and now - held[0] < PAPER_CACHE_SECONDS:
+        return list(held[1])
+    papers = _read_papers(election, region_id)
+    with _cache_lock:
+        if len(_paper_cache) >= _PAPER_CACHE_LIMIT:
+            _paper_cache.clear()
+        _paper_cache[key] = (now, tuple(papers))
+    return papers
+
+
+def forget_papers() -> None:
+    """Drop every paper this process holds, so the next read goes to the database."""
+    with _cache_lock:
+        _paper_cache.clear()
+
+
+def _read_papers(election: Election, region_id: int | None) -> list[Paper]:
     contests = [
         contest
         for contest in Contest.objects.filter(election=election, ballot__isnull=False)
