@@ -260,3 +260,17 @@ def test_a_reissue_is_queued_ahead_of_the_bulk_ballot_emails():
     emails.enqueue_batches([second.pk], EmailKind.REISSUE)
     priorities = {row.args_kwargs["args"][1]: row.priority for row in DBTaskResult.objects.all()}
     assert priorities["reissue"] > priorities["ballot"]
+
+
+def test_a_reissue_whose_email_fails_leaves_the_old_code_working(monkeypatch):
+    scene = BallotScene()
+    voter, old = scene.voter()
+    monkeypatch.setattr(emails, "send_mail", FlakyMail(failures=100))
+    send_ballot_emails.enqueue([voter.pk], EmailKind.REISSUE)
+    assert list(
+        BallotEmail.objects.filter(member=voter.member).values_list("kind", "status").distinct()
+    ) == [("reissue", "failed")]
+    [credential] = Credential.objects.filter(voter=voter)
+    assert find_credential(old) == credential
+    assert credential.revoked_at is None
+    do_cast_ballot(credential, {})
