@@ -157,7 +157,7 @@ def do_moderate_quote(
 
 
 def do_post_update(
-    actor: User,
+    actor: User | None,
     candidacy: Candidacy,
     *,
     title: str,
@@ -187,7 +187,7 @@ def do_post_update(
 
 
 def do_register_questionnaire(
-    actor: User,
+    actor: User | None,
     election: Election,
     *,
     group_name: str,
@@ -435,7 +435,7 @@ def do_hide_question(
 
 
 def do_publish_report_back(
-    actor: User,
+    actor: User | None,
     candidacy: Candidacy,
     *,
     title: str,

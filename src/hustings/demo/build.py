@@ -29,6 +29,7 @@ from hustings.candidates.actions import (
     do_declare_candidacy,
     do_propose_slate_membership,
 )
+from hustings.campaign.demo import add_demo_campaign
 from hustings.candidates.models import Candidacy, Slate
 from hustings.demo.names import REGIONS, RegionSpec, person_name, postcode, unit_names
 from hustings.demo.statements import write_profile
@@ -432,6 +433,8 @@ def build_demo(
         add_demo_nominations(
             rng, election, skip_units={secretary_member.unit_id}, now=now - timedelta(hours=1)
         )
+        progress("the campaign: supporters, updates, a questionnaire and questions")
+        add_demo_campaign(election, rng, now=now - timedelta(minutes=30))
         if nominations_closed:
             progress("the close of nominations and the ballot lists")
             close_demo_nominations(election, now=now)
