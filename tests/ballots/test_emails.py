@@ -267,9 +267,8 @@ def test_a_reissue_whose_email_fails_leaves_the_old_code_working(monkeypatch):
     voter, old = scene.voter()
     monkeypatch.setattr(emails, "send_mail", FlakyMail(failures=100))
     send_ballot_emails.enqueue([voter.pk], EmailKind.REISSUE)
-    assert list(
-        BallotEmail.objects.filter(member=voter.member).values_list("kind", "status").distinct()
-    ) == [("reissue", "failed")]
+    logged = BallotEmail.objects.filter(member=voter.member).values_list("kind", "status")
+    assert set(logged) == {("reissue", "failed")}
     [credential] = Credential.objects.filter(voter=voter)
     assert find_credential(old) == credential
     assert credential.revoked_at is None
