@@ -105,16 +105,19 @@ def do_start_count(
     require_officer(actor)
     now = now or timezone.now()
     _refuse_if_ballot_open(election, now)
-    if original_publication(election) is not None:
-        raise ValidationError(f"The results of {election.name} are already published.")
-    going = Count.objects.filter(election=election, kind=CountKind.COUNT).exclude(
-        status=CountStatus.FAILED
-    )
-    if going.exists():
-        raise ValidationError(
-            f"{election.name} has already been counted (or is being counted); recount instead."
+    with transaction.atomic():
+        # Locking the election makes two officers pressing "start" at once start one count.
+        Election.objects.select_for_update().filter(pk=election.pk).first()
+        if original_publication(election) is not None:
+            raise ValidationError(f"The results of {election.name} are already published.")
+        going = Count.objects.filter(election=election, kind=CountKind.COUNT).exclude(
+            status=CountStatus.FAILED
         )
-    count = _start(actor, election, CountKind.COUNT, draw_seed(), None)
+        if going.exists():
+            raise ValidationError(
+                f"{election.name} has already been counted (or is being counted); recount instead."
+            )
+        count = _start(actor, election, CountKind.COUNT, draw_seed(), None)
     return _run(count, run_now)
 
 

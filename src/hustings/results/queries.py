@@ -31,6 +31,7 @@ __all__ = [
     "contest_history",
     "count_started",
     "elected_candidacies",
+    "latest_count",
     "original_publication",
     "published_result",
     "published_results",
@@ -43,6 +44,14 @@ __all__ = [
 def count_started(election: Election) -> bool:
     """Return whether any count of the election has started; postal returns then stop."""
     return Count.objects.filter(election=election).exists()
+
+
+def latest_count(election: Election, kind: str | None = None) -> Count | None:
+    """Return the election's most recently started count (of a kind, if given), or None."""
+    counts = Count.objects.filter(election=election)
+    if kind is not None:
+        counts = counts.filter(kind=kind)
+    return counts.order_by("-started_at", "-pk").first()
 
 
 def original_publication(election: Election, now: datetime | None = None) -> Publication | None:
