@@ -164,6 +164,7 @@ def verify(request: HttpRequest, election: str, contest: str) -> HttpResponse:
             {
                 "vacancy": vacancy,
                 "files": _files(vacancy.result),
+                "files_id": f"vacancy-{vacancy.pk}-files",
                 "command": recount_command(vacancy.result),
             }
             for vacancy in amendments(request.user, shown, result.contest)
