@@ -241,7 +241,8 @@ def test_an_observer_sees_the_review_but_no_buttons_and_cannot_act():
         assert name in html
     assert "Start the count" not in html
     assert "Publish the results" not in html
-    assert "Recount" not in html.replace("recount", "")
+    for name in ("start-count", "recount", "publish", "vacancy"):
+        assert reverse(f"results:{name}", args=[done.slug]) not in html
     for name in ("start-count", "recount", "publish", "vacancy"):
         assert client.post(reverse(f"results:{name}", args=[done.slug])).status_code == 403
     assert not Publication.objects.exists()

@@ -196,3 +196,20 @@ def test_the_stv_chart_carries_every_candidate_and_the_winners():
         f"{name} ({'elected' if name in result['elected'] else 'not elected'})"
         for name in result["candidates"]
     ]
+
+
+def test_an_stv_candidate_excluded_by_a_rule_is_explained_in_words():
+    profile = Profile.from_ballots(
+        ["Ann", "Bob", "Cy"], [((1,), 10), ((2,), 9), ((0,), 3)], seats=2, title="T"
+    )
+    rules = Rules(
+        method="scottish-stv",
+        constraints=(Constraint("gender", "woman", 1),),
+        attributes={"Ann": {"gender": "woman"}},
+    )
+    result = count(profile, rules).to_dict()
+    assert result["elected"] == ["Bob", "Ann"]
+    assert representation_sentences(result) == [
+        "Cy was excluded at stage 1, because electing them would have made it impossible to "
+        "meet the rule that at least 1 of the 2 seats must go to women."
+    ]
