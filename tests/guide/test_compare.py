@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from tests.factories import confirm_ballot
+from hustings.campaign.actions import do_answer_questionnaire, do_register_questionnaire
+from tests.factories import confirm_ballot, make_candidacy, returning_officer
 from tests.guide.scene import build
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +29,7 @@ def column_names(html: str) -> list[str]:
 
 def row_cells(html: str, topic: str) -> list[str]:
     """Return the text of each cell in the row headed by this topic."""
-    row = html[html.index(f'<th scope="row">{topic}</th>') :]
+    row = html[html.index(f"{topic}</th>") :]
     row = row[: row.index("</tr>")]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
@@ -91,8 +94,6 @@ def test_fewer_than_two_are_refused_with_a_clear_message(
 
 
 def test_more_than_four_are_refused(client: Client, scene) -> None:
-    from tests.factories import make_candidacy
-
     fifth = make_candidacy(scene.contest)
     response = client.get(scene.compare_url(*scene.people.values(), fifth))
 
@@ -140,3 +141,34 @@ def test_the_guide_offers_a_compare_checkbox_on_every_card(client: Client, scene
     for candidacy in scene.people.values():
         assert f'name="c" value="{candidacy.pk}"' in html
     assert f'action="{scene.compare_url()[:-1]}"' in html
+
+
+def test_questionnaire_answers_are_compared_question_by_question(client: Client, scene) -> None:
+    questionnaire = do_register_questionnaire(
+        returning_officer(),
+        scene.election,
+        group_name="Women's Network",
+        title="Ten questions",
+        deadline=timezone.now() + timedelta(days=5),
+        contests=[scene.contest],
+        questions=[("Will you back all-women shortlists?", 500), ("Childcare at meetings?", 300)],
+    )
+    first, second = questionnaire.questions.order_by("position")
+    young, adams = scene.people["Adam Young"], scene.people["Zara Adams"]
+    do_answer_questionnaire(young.member.user, young, questionnaire, {first.pk: "Yes, always."})
+    do_answer_questionnaire(
+        adams.member.user,
+        adams,
+        questionnaire,
+        {first.pk: "<script>alert(1)</script>No.", second.pk: "Yes."},
+    )
+
+    html = client.get(scene.compare_url(young, adams)).content.decode()
+
+    assert "Women&#x27;s Network: Ten questions" in html
+    assert row_cells(html, "Will you back all-women shortlists?") == [
+        "&lt;script&gt;alert(1)&lt;/script&gt;No.",
+        "Yes, always.",
+    ]
+    assert row_cells(html, "Childcare at meetings?") == ["Yes.", "No answer"]
+    assert "<script>alert(1)" not in html

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from hustings.campaign.models import Question
+from hustings.campaign.queries import answers_for
+from hustings.elections.models import Contest
 from hustings.guide.queries import Card
 
 Kind = Literal["text", "list"]
@@ -26,6 +29,9 @@ class Row:
     topic: str
     kind: Kind
     cells: list[Cell]
+    # Where the topic comes from, when not the candidates' own pages: a group's questionnaire.
+    source: str = ""
+    missing: str = "Nothing published"
 
 
 def _listed(items: object) -> list[str] | None:
@@ -44,4 +50,30 @@ def compare_rows(cards: Sequence[Card]) -> list[Row]:
         Row("Why I am standing", "text", [Cell(c.name, c.why_standing or None) for c in people]),
         Row("Experience", "list", [Cell(c.name, _listed(c.experience)) for c in people]),
         Row("Priorities", "list", [Cell(c.name, _listed(c.priorities)) for c in people]),
+    ]
+
+
+def questionnaire_rows(contest: Contest, cards: Sequence[Card]) -> list[Row]:
+    """Return a row for every question sent to the contest, with each candidate's answer."""
+    questions = list(
+        Question.objects.filter(questionnaire__contests=contest)
+        .select_related("questionnaire")
+        .order_by("questionnaire__deadline", "questionnaire_id", "position")
+    )
+    if not questions:
+        return []
+    answered = {
+        (candidacy_id, question.pk): answer.text
+        for candidacy_id, pairs in answers_for([card.candidacy for card in cards]).items()
+        for question, answer in pairs
+    }
+    return [
+        Row(
+            question.text,
+            "text",
+            [Cell(card.name, answered.get((card.pk, question.pk)) or None) for card in cards],
+            source=f"{question.questionnaire.group_name}: {question.questionnaire.title}",
+            missing="No answer",
+        )
+        for question in questions
     ]

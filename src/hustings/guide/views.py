@@ -10,7 +10,7 @@ from hustings.elections import public
 from hustings.elections.models import Contest
 from hustings.guide import queries
 from hustings.guide.charts import region_chart
-from hustings.guide.compare import compare_rows
+from hustings.guide.compare import compare_rows, questionnaire_rows
 from hustings.guide.forms import SORT_LABELS, GuideFilterForm
 
 
@@ -56,7 +56,8 @@ def compare(request: HttpRequest, election: str, contest: str) -> HttpResponse:
     except queries.CompareRefused as refused:
         context["error"] = str(refused)
         return render(request, "guide/compare.html", context, status=400)
-    context.update({"cards": cards, "rows": compare_rows(cards)})
+    rows = compare_rows(cards) + questionnaire_rows(found, cards)
+    context.update({"cards": cards, "rows": rows})
     return render(request, "guide/compare.html", context)
 
 
