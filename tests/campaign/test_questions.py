@@ -185,3 +185,14 @@ def test_hiding_needs_a_reason_and_a_returning_officer() -> None:
     assert signed_in(factories.member()).post(url, {"reason": "x"}).status_code == 403
     assert signed_in(candidacy.member.user).post(url, {"reason": "x"}).status_code == 403
     assert PublicQuestion.objects.get().hidden_at is None
+
+
+def test_staff_find_the_campaign_records_in_the_admin_linked_to_the_moderation_queue() -> None:
+    candidacy = factories.make_candidacy()
+    ask(candidacy, "Seen in the admin?")
+    client = staff_client(factories.observer())
+
+    response = client.get(reverse("admin:campaign_publicquestion_changelist"))
+
+    assert response.status_code == 200
+    assert reverse("campaign:moderation") in response.content.decode()
