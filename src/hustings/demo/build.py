@@ -6,6 +6,7 @@ demo reads like a real one; only the register is written in bulk (as an import w
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import secrets
@@ -15,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,13 +25,14 @@ from hustings.accounts.actions import do_confirm_totp_device, do_create_user_for
 from hustings.accounts.models import StaffRole, User
 from hustings.audit import tags
 from hustings.audit.chain import record_event
+from hustings.ballots.demo import open_demo_ballot
+from hustings.campaign.demo import add_demo_campaign
 from hustings.candidates.actions import (
     do_confirm_slate_membership,
     do_create_slate,
     do_declare_candidacy,
     do_propose_slate_membership,
 )
-from hustings.campaign.demo import add_demo_campaign
 from hustings.candidates.models import Candidacy, Slate
 from hustings.demo.names import REGIONS, RegionSpec, person_name, postcode, unit_names
 from hustings.demo.statements import write_profile
@@ -94,6 +97,8 @@ class Persona:
     totp_secret: str = ""
     totp_uri: str = ""
     note: str = ""
+    # With the ballot open: the persona's own voting link, unused.
+    vote_link: str = ""
 
 
 @dataclass
@@ -290,15 +295,27 @@ def _member_persona(role: str, member: Member, note: str = "") -> Persona:
     )
 
 
+def _with_vote_link(persona: Persona, code: str | None) -> Persona:
+    if code is None:
+        return persona
+    link = tokens.base_url() + reverse("ballots:code", args=[code])
+    return dataclasses.replace(persona, vote_link=link)
+
+
 def build_demo(
     members: int = 50_000,
     *,
     seed: int = 2026,
     photos: bool = True,
     nominations_closed: bool = False,
+    ballot: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
-    """Build the whole demonstration in one transaction and return who can sign in."""
+    """Build the whole demonstration in one transaction and return who can sign in.
+
+    `ballot` goes on past the close of nominations: the ballot open, every code issued, and part
+    of the roll already voted.
+    """
     rng = random.Random(seed)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -435,9 +452,29 @@ def build_demo(
         )
         progress("the campaign: supporters, updates, a questionnaire and questions")
         add_demo_campaign(election, rng, now=now - timedelta(minutes=30))
-        if nominations_closed:
+        if nominations_closed or ballot:
             progress("the close of nominations and the ballot lists")
             close_demo_nominations(election, now=now)
+        if ballot:
+            progress("the ballot: the roll and its codes")
+            voting_personas = {
+                secretary_member.email: secretary_member.pk,
+                candidate.member.email: candidate.member_id,
+                plain.email: plain.pk,
+            }
+            opened = open_demo_ballot(
+                rng,
+                election,
+                keep_unused=set(voting_personas.values()),
+                now=now,
+                progress=progress,
+            )
+            personas = [
+                _with_vote_link(persona, opened.persona_codes.get(voting_personas[persona.email]))
+                if persona.email in voting_personas
+                else persona
+                for persona in personas
+            ]
     return DemoResult(
         election=election,
         regions=len(REGIONS),

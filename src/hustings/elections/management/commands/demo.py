@@ -50,10 +50,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--stage",
-            choices=("nominations", "nominations-closed"),
+            choices=("nominations", "nominations-closed", "ballot"),
             default="nominations",
-            help="where to leave the election: mid-nominations (default), or with nominations "
-            "closed and every ballot list confirmed",
+            help="where to leave the election: mid-nominations (default), with nominations "
+            "closed and every ballot list confirmed, or (ballot) with the ballot open, every "
+            "eligible member issued a code (no emails sent) and about 30%% of them voted",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             photos=not options["no_photos"],
             nominations_closed=options["stage"] == "nominations-closed",
+            ballot=options["stage"] == "ballot",
             progress=lambda message: self.stdout.write(f"  building {message}…"),
         )
         seconds = (timezone.now() - started).total_seconds()
@@ -109,4 +111,6 @@ class Command(BaseCommand):
             ]
         else:
             lines.append(f"  sign-in link: {persona.link}")
+        if persona.vote_link:
+            lines.append(f"  voting link:  {persona.vote_link}  (their own code, unused)")
         return "\n".join(lines)
