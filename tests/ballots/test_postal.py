@@ -26,7 +26,14 @@ from hustings.ballots.roll import mint_credential
 from hustings.elections.models import Phase
 from hustings.members.actions import Upload
 from tests.accounts.helpers import staff_client
-from tests.factories import BallotScene, member, observer, returning_officer
+from tests.factories import (
+    BallotScene,
+    make_contest,
+    make_election,
+    member,
+    observer,
+    returning_officer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,6 +329,14 @@ def test_a_box_position_not_on_the_ballot_and_missing_boxes_are_refused():
         do_import_postal(None, scene.election, Upload(",".join(header[:-1]).encode(), "b"))
     with pytest.raises(PostalFileError, match="more than once"):
         do_import_postal(None, scene.election, Upload(",".join([*header, header[1]]).encode(), "c"))
+
+
+def test_an_election_without_a_confirmed_ballot_takes_no_postal_papers():
+    election = make_election(Phase.BALLOT)
+    make_contest(election)
+
+    with pytest.raises(PostalFileError, match="no confirmed ballot paper"):
+        do_import_postal(None, election, Upload(b"code\r\n", "empty.csv"))
 
 
 @pytest.mark.parametrize("phase", [Phase.BALLOT_PENDING, Phase.RESULTS])

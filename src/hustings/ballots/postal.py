@@ -364,8 +364,11 @@ def do_import_postal(
     reasons = reasons_may_not_import(election, now)
     if reasons:
         raise PostalFileError(" ".join(reasons))
+    all_boxes = _boxes(election)
+    if not all_boxes:
+        raise PostalFileError(f"{election.name} has no confirmed ballot paper to enter votes on")
     header, rows = _rows(upload)
-    boxes = _read_header(header, _boxes(election))
+    boxes = _read_header(header, all_boxes)
     importer = _Importer(election, boxes, now)
     rejections: list[Rejection] = []
     with transaction.atomic():
