@@ -26,7 +26,7 @@ from hustings.accounts.models import StaffRole, User
 from hustings.audit import tags
 from hustings.audit.chain import record_event
 from hustings.ballots.demo import open_demo_ballot
-from hustings.campaign.demo import add_demo_campaign
+from hustings.campaign.demo import add_demo_campaign, add_demo_report_backs
 from hustings.candidates.actions import (
     do_confirm_slate_membership,
     do_create_slate,
@@ -42,6 +42,7 @@ from hustings.members.actions import do_appoint_unit_secretary
 from hustings.members.importing import MemberRow, write_members
 from hustings.members.models import Gender, Member, Region, Unit
 from hustings.nominations.demo import add_demo_nominations, close_demo_nominations
+from hustings.results.demo import publish_demo_results
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -309,12 +310,14 @@ def build_demo(
     photos: bool = True,
     nominations_closed: bool = False,
     ballot: bool = False,
+    results: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     """Build the whole demonstration in one transaction and return who can sign in.
 
     `ballot` goes on past the close of nominations: the ballot open, every code issued, and part
-    of the roll already voted.
+    of the roll already voted. `results` goes further: the ballot closed, every contest counted
+    and the results published, through the results actions.
     """
     rng = random.Random(seed)
     now = timezone.now()
@@ -452,10 +455,10 @@ def build_demo(
         )
         progress("the campaign: supporters, updates, a questionnaire and questions")
         add_demo_campaign(election, rng, now=now - timedelta(minutes=30))
-        if nominations_closed or ballot:
+        if nominations_closed or ballot or results:
             progress("the close of nominations and the ballot lists")
             close_demo_nominations(election, now=now)
-        if ballot:
+        if ballot or results:
             progress("the ballot: the roll and its codes")
             voting_personas = {
                 secretary_member.email: secretary_member.pk,
@@ -475,6 +478,13 @@ def build_demo(
                 else persona
                 for persona in personas
             ]
+        if results:
+            progress("the close of the ballot")
+            publish_demo_results(election, progress=progress)
+            # The ballot has closed, so the personas' unused codes no longer vote.
+            personas = [dataclasses.replace(persona, vote_link="") for persona in personas]
+            progress("report-backs from some of the winners")
+            add_demo_report_backs(election, rng, now=timezone.now())
     return DemoResult(
         election=election,
         regions=len(REGIONS),

@@ -50,11 +50,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--stage",
-            choices=("nominations", "nominations-closed", "ballot"),
+            choices=("nominations", "nominations-closed", "ballot", "results"),
             default="nominations",
             help="where to leave the election: mid-nominations (default), with nominations "
             "closed and every ballot list confirmed, or (ballot) with the ballot open, every "
-            "eligible member issued a code (no emails sent) and about 30%% of them voted",
+            "eligible member issued a code (no emails sent) and about 30%% of them voted, or "
+            "(results) with that ballot closed, counted and the results published",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             photos=not options["no_photos"],
             nominations_closed=options["stage"] == "nominations-closed",
             ballot=options["stage"] == "ballot",
+            results=options["stage"] == "results",
             progress=lambda message: self.stdout.write(f"  building {message}…"),
         )
         seconds = (timezone.now() - started).total_seconds()
