@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hustings.guide.text import excerpt
 from hustings.nominations.actions import do_close_nominations
-from tests.factories import confirm_ballot, make_candidacy, make_member
+from tests.factories import confirm_ballot, make_candidacy, make_contest, make_member
 from tests.guide.scene import build, card_names
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,20 @@ def test_the_election_contest_pages_and_header_link_to_the_guide(client: Client,
     assert f'href="{scene.url()}"' in contest_page
     assert reverse("guide:index") in election_page
     assert ">Voter guide</a>" in election_page
+
+
+def test_candidates_who_state_no_gender_are_found_as_not_stated(client: Client, scene) -> None:
+    make_candidacy(scene.contest, make_member(scene.units["wales"][3], name="Pat Quiet", gender=""))
+
+    html = client.get(scene.url(gender="not-stated")).content.decode()
+
+    assert card_names(html) == ["Pat Quiet"]
+
+
+def test_a_contest_with_nobody_standing_says_so(client: Client, scene) -> None:
+    empty = make_contest(scene.election, name="Treasurer", slug="treasurer")
+
+    response = client.get(reverse("guide:contest", args=[scene.election.slug, empty.slug]))
+
+    assert response.status_code == 200
+    assert "Nobody is standing in this contest yet." in response.content.decode()
