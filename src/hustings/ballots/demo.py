@@ -170,8 +170,12 @@ def open_demo_ballot(
         ballot_close_at=(now + timedelta(days=21)).replace(minute=0, second=0, microsecond=0),
     )
     add_eligible_voters(election, now=now)
+    # Only what issuing and casting read: a register row is wide, and there are 50,000 of them.
     voters = list(
-        Voter.objects.filter(election=election).select_related("member").order_by("member_id")
+        Voter.objects.filter(election=election)
+        .select_related("member")
+        .only("member_id", "region_id", "voted", "member__email")
+        .order_by("member_id")
     )
     progress(f"{len(voters):,} voting codes (no emails sent)")
     codes = _issue(voters, now)
