@@ -9,6 +9,7 @@ from django.urls import reverse
 from hustings.audit import tags
 from hustings.audit.models import AuditEvent
 from hustings.campaign.models import QuoteStatus, Support
+from hustings.campaign.templatetags import campaign_tags
 from tests import factories
 from tests.accounts.helpers import staff_client
 from tests.campaign.helpers import page, signed_in
@@ -182,3 +183,16 @@ def test_members_cannot_see_the_moderation_queue() -> None:
     response = signed_in(factories.member()).get(reverse("campaign:moderation"))
 
     assert response.status_code == 403
+
+
+def test_a_long_list_names_the_first_supporters_and_counts_the_rest(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(campaign_tags, "SUPPORTERS_NAMED", 2)
+    candidacy = factories.make_candidacy()
+    for _ in range(3):
+        signed_in(factories.member()).post(support_url(candidacy), {})
+
+    shown = Client().get(page(candidacy)).content.decode()
+
+    assert 'Supporters <span class="count">(3)</span>' in shown
+    assert shown.count('class="supporter-name"') == 2
+    assert "and 1 more member." in shown

@@ -13,6 +13,8 @@ from hustings.candidates.models import Candidacy
 
 register = template.Library()
 
+SUPPORTERS_NAMED = 200
+
 
 @register.filter
 def formatted(text: str) -> SafeString:
@@ -26,7 +28,10 @@ def campaign_sections(context: template.Context, candidacy: Candidacy) -> dict[s
     request = context["request"]
     member = accounts_access.member_for(request.user)
     is_owner = member is not None and member.pk == candidacy.member_id
-    supports = list(queries.current_supports(candidacy))
+    # The first supporters by date are named, the same number for every candidate; the count
+    # covers them all.
+    supports = list(queries.current_supports(candidacy)[:SUPPORTERS_NAMED])
+    count = queries.support_count(candidacy)
     answers = queries.answers_by_question(candidacy)
     questionnaires = [
         (
@@ -44,8 +49,9 @@ def campaign_sections(context: template.Context, candidacy: Candidacy) -> dict[s
         "member": member,
         "is_owner": is_owner,
         "supports": supports,
-        "support_count": len(supports),
-        "my_support": next((s for s in supports if member and s.member_id == member.pk), None),
+        "support_count": count,
+        "more_supporters": count - len(supports),
+        "my_support": queries.support_of(member, candidacy),
         "updates": list(queries.updates_for(candidacy)[:20]),
         "questionnaires": questionnaires,
         "questions": list(queries.questions_for(candidacy)),
