@@ -120,3 +120,24 @@ def test_the_attributes_file_gives_each_candidate_s_gender_by_name() -> None:
         "Cy Candidate,man",
         "Di Candidate,woman",
     ]
+
+
+def test_the_recount_command_names_the_files_method_and_rules_as_the_public_runs_it() -> None:
+    scene = BallotScene()
+    scene.national.representation_rules.create(attribute="gender", value="woman", minimum=1)
+    scene.national.representation_rules.create(attribute="gender", value="man", maximum=1)
+    # Votes 4, 2, 1, 3 for Ada, Ben, Cy, Di: no ties, so no lot and no --seed.
+    for candidacy, votes in zip(scene.national_candidates, (4, 2, 1, 3), strict=True):
+        cast(scene.election, {scene.national: [candidacy.pk]}, times=votes)
+    national = counted(scene)[0]
+    stem = f"{scene.election.slug}-{scene.national.slug}"
+    assert file_names(national) == {
+        "blt": f"{stem}.blt",
+        "csv": f"{stem}.csv",
+        "attributes": f"{stem}-attributes.csv",
+        "result": f"{stem}-result.json",
+    }
+    assert recount_command(national) == (
+        f"hustings count {stem}.blt --method block --attributes {stem}-attributes.csv "
+        "--min gender=woman:1 --max gender=man:1 --format json"
+    )
