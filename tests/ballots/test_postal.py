@@ -32,6 +32,7 @@ from tests.factories import (
     make_election,
     member,
     observer,
+    outsider,
     returning_officer,
 )
 
@@ -490,9 +491,10 @@ def test_only_the_returning_officer_may_import_postal_ballots():
     upload = postal_file(scene, [(code, national(scene, 1))])
 
     assert staff_client(observer()).post(url, {"file": _file(upload)}).status_code == 403
-    signed_in = Client()
-    signed_in.force_login(member())
-    assert signed_in.post(url, {"file": _file(upload)}).status_code == 403
+    for persona in (member, outsider):
+        signed_in = Client()
+        signed_in.force_login(persona())
+        assert signed_in.post(url, {"file": _file(upload)}).status_code == 403
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert not Ballot.objects.exists()
