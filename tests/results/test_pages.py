@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from hustings.count_command import run
 from hustings.results.files import file_names, recount_command
 from hustings.results.models import Count, CountKind, CountStatus, Publication, Vacancy
 from tests.accounts.helpers import staff_client
@@ -297,3 +300,28 @@ def test_stored_totals_are_shown_exactly_not_recomputed():
         if name and Decimal(moved):
             shown = moved if moved.startswith("-") else "+" + moved
             assert shown in html
+
+
+@pytest.mark.parametrize("contest", ["national", "regional"])
+def test_the_command_on_the_verify_page_recounts_the_downloads_to_the_published_json(
+    contest, tmp_path, monkeypatch, capsys
+):
+    done = counted(publish=True)
+    result = getattr(done, contest)
+    client = Client()
+    html = page(client, "verify", done.slug, result.contest.slug)
+    for kind in ("blt", "attributes", "result"):
+        response = client.get(
+            reverse("results:download", args=[done.slug, result.contest.slug, result.pk, kind])
+        )
+        name = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+        (tmp_path / name).write_bytes(response.content)
+    shown = re.search(r'<pre class="command"><code>(.*?)</code></pre>', html, re.S).group(1)
+    words = shlex.split(unescape(shown))
+    assert words[:2] == ["hustings", "count"]
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert run(words[2:]) == 0
+    printed = capsys.readouterr().out.encode()
+    assert printed == (tmp_path / file_names(result)["result"]).read_bytes()
+    assert hashlib.sha256(printed).hexdigest() in html
