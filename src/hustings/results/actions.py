@@ -21,14 +21,13 @@ from hustings.elections.actions import do_update_election
 from hustings.elections.models import Election
 from hustings.results.counting import draw_seed, execute_count
 from hustings.results.models import Count, CountKind, CountStatus, Publication, PublicationKind
-from hustings.results.queries import count_started, original_publication
+from hustings.results.queries import original_publication
 from hustings.results.tasks import run_count
 
 if TYPE_CHECKING:
     from hustings.accounts.models import User
 
 __all__ = [
-    "count_started",
     "counted",
     "do_publish_results",
     "do_recount",
