@@ -16,7 +16,7 @@ from hustings.count_command import run
 from hustings.results.files import file_names, recount_command
 from hustings.results.models import Count, CountKind, CountStatus, Publication, Vacancy
 from tests.accounts.helpers import staff_client
-from tests.factories import observer, returning_officer
+from tests.factories import BallotScene, observer, returning_officer
 from tests.results.pages import counted
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +325,14 @@ def test_the_command_on_the_verify_page_recounts_the_downloads_to_the_published_
     printed = capsys.readouterr().out.encode()
     assert printed == (tmp_path / file_names(result)["result"]).read_bytes()
     assert hashlib.sha256(printed).hexdigest() in html
+
+
+def test_before_the_close_the_review_offers_no_count():
+    scene = BallotScene()
+    officer = staff_client(returning_officer())
+    html = page(officer, "review", scene.election.slug)
+    assert "The count can start after that." in html
+    assert "Start the count" not in html
+    response = officer.post(reverse("results:start-count", args=[scene.election.slug]), follow=True)
+    assert "count only after it closes" in response.content.decode()
+    assert not Count.objects.exists()
