@@ -26,7 +26,8 @@ from hustings.elections.models import Election
 
 __all__ = ["DemoBallot", "open_demo_ballot"]
 
-# Share of the roll that has voted so far, and of those the share who voted by post.
+# Share of the roll that has voted so far (each region within a quarter of it either way), and of
+# those the share who voted by post.
 TURNOUT = 0.3
 POSTAL_SHARE = 0.25
 # How a national voter fills in the block vote: for a slate (by slate order), mixed, or blank.
@@ -183,7 +184,15 @@ def open_demo_ballot(
     persona_codes = {member_id: code for member_id, code in codes.items() if member_id in keep}
 
     voting = [voter for voter in voters if voter.member_id not in keep]
-    casting = rng.sample(voting, round(len(voting) * TURNOUT))
+    # Some regions turn out better than others, around the overall share.
+    by_region: dict[int, list[Voter]] = {}
+    for voter in voting:
+        by_region.setdefault(voter.region_id, []).append(voter)
+    casting: list[Voter] = []
+    for region_id in sorted(by_region):
+        group = by_region[region_id]
+        rate = TURNOUT * rng.uniform(0.75, 1.25)
+        casting += rng.sample(group, round(len(group) * rate))
     progress(f"{len(casting):,} ballots, cast one by one as voters would")
     papers: dict[int | None, list[Paper]] = {}
     for region_id in {voter.region_id for voter in voters}:

@@ -109,8 +109,8 @@ def public_turnout_open(election: Election, now: datetime | None = None) -> bool
 # The chart: one stacked bar per region (online, then postal) out of those on the roll. The page
 # gives the same numbers in a table; the stylesheet's colours go in presentation attributes,
 # since the CSP forbids inline styles.
-_WIDTH = 640
-_LABEL = 190
+_WIDTH = 670
+_LABEL = 220
 _VALUE = 64
 _ROW = 28
 _BAR = 18
