@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-from argparse import ArgumentParser, RawDescriptionHelpFormatter
+from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError
 
 from hustings.ballots.postal import PostalFileError, do_import_postal, postal_header
 from hustings.elections.models import Election
@@ -28,12 +28,6 @@ class Command(BaseCommand):
         "are rejected and not stored. Without --yes the file is only checked: nothing is stored. "
         "Exits with status 1 if any row was rejected."
     )
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        """Keep the help's own line breaks."""
-        return super().create_parser(
-            prog_name, subcommand, formatter_class=RawDescriptionHelpFormatter, **kwargs
-        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Take the election's slug, the file, --yes and --template."""
