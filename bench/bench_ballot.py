@@ -401,8 +401,8 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_pids(server_pid: int, base_url: str, db_name: str) -> list[int]:
-    """Return gunicorn's master and workers and the PostgreSQL backends serving the database."""
+def server_pids(server_pid: int, base_url: str, db_name: str) -> tuple[list[int], list[int]]:
+    """Return gunicorn's master and workers, and the PostgreSQL backends serving the database."""
     pids = [server_pid]
     try:
         for task in os.listdir(f"/proc/{server_pid}/task"):
@@ -414,12 +414,13 @@ def server_pids(server_pid: int, base_url: str, db_name: str) -> list[int]:
         rows = admin.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s", (db_name,)
         ).fetchall()
-    return pids + [row[0] for row in rows]
+    return pids, [row[0] for row in rows]
 
 
-def server_cpu(pids: list[int]) -> dict[int, float]:
-    """Return CPU seconds so far of each process."""
-    return {pid: process_cpu(pid) for pid in pids}
+def server_cpu(pids: tuple[list[int], list[int]]) -> tuple[dict[int, float], dict[int, float]]:
+    """Return CPU seconds so far of each application process and each database backend."""
+    app, db = pids
+    return {pid: process_cpu(pid) for pid in app}, {pid: process_cpu(pid) for pid in db}
 
 
 def client_cpu() -> float:
@@ -441,7 +442,11 @@ async def timed(
     after = server_cpu(watch())
     # A process that started during the phase counts from zero; one that ended is missed, which
     # is why the benchmark keeps database connections for ten minutes.
-    server = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+    app_cpu, db_cpu = (
+        sum(cpu - was.get(pid, 0.0) for pid, cpu in now.items())
+        for was, now in zip(before, after, strict=True)
+    )
+    server = app_cpu + db_cpu
     done = [v for v in voters if v.tracker]
     ncpu = os.cpu_count() or 1
     return {
@@ -462,6 +467,8 @@ async def timed(
         "machine_cpu_busy_percent": round(100 * (busy1 - busy0) / max(1, total1 - total0), 1),
         "server_cpu_seconds": round(server, 2),
         "server_cpu_ms_per_ballot": round(1000 * server / max(1, len(done)), 2),
+        "gunicorn_cpu_ms_per_ballot": round(1000 * app_cpu / max(1, len(done)), 2),
+        "postgres_cpu_ms_per_ballot": round(1000 * db_cpu / max(1, len(done)), 2),
         "client_cpu_seconds": round(client, 2),
         "client_cpu_percent_of_machine": round(100 * client / (seconds * ncpu), 1),
     }
@@ -591,7 +598,8 @@ def print_phase(result: dict[str, Any]) -> None:
             print(f"    {label}: p50 {s['p50']}  p95 {s['p95']}  p99 {s['p99']}  max {s['max']}")
     print(
         f"    server CPU (gunicorn and its PostgreSQL backends) {result['server_cpu_seconds']} s "
-        f"= {result['server_cpu_ms_per_ballot']} ms per ballot"
+        f"= {result['server_cpu_ms_per_ballot']} ms per ballot (gunicorn "
+        f"{result['gunicorn_cpu_ms_per_ballot']}, PostgreSQL {result['postgres_cpu_ms_per_ballot']})"
     )
     print(
         f"    machine CPU busy {result['machine_cpu_busy_percent']}%, client "
@@ -667,7 +675,7 @@ def main() -> int:
         )
         running = server
 
-        def watch() -> list[int]:
+        def watch() -> tuple[list[int], list[int]]:
             return server_pids(running.pid, args.database_url, args.db_name)
 
         phases = []
