@@ -98,6 +98,9 @@ def test_staff_see_turnout_live_during_the_ballot(persona):
     assert "75.0%" in page  # the scene's region
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart"' in page
     assert 'hx-trigger="every 30s"' in page
+    # Only the returning officer, who alone may import postal ballots, is pointed there.
+    postal = reverse("ballots:staff-postal", args=[scene.election.slug])
+    assert (postal in page) == (persona is returning_officer)
 
 
 @pytest.mark.parametrize("persona", [member, outsider])

@@ -70,7 +70,11 @@ def staff_turnout(request: access.AuthenticatedHttpRequest, slug: str) -> HttpRe
     """Show live turnout to the returning officer and observers."""
     access.require_staff_role(request.user, access.RETURNING_OFFICER, access.OBSERVER)
     election = get_object_or_404(Election, slug=slug)
-    context = {**_turnout_context(election), "staff": True}
+    context = {
+        **_turnout_context(election),
+        "staff": True,
+        "may_import": access.is_returning_officer(request.user),
+    }
     return render(request, "ballots/staff_turnout.html", context)
 
 
