@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from hustings.audit import tags
 from hustings.audit.models import AuditEvent
-from hustings.ballots.casting import do_cast_ballot, find_credential
+from hustings.ballots.casting import BallotClosed, do_cast_ballot, find_credential
 from hustings.ballots.models import Ballot, Channel, Credential, PostalBatch, Vote, Voter
 from hustings.ballots.postal import PostalFileError, do_import_postal, postal_header
 from hustings.ballots.roll import mint_credential
@@ -512,3 +512,19 @@ def test_staff_may_download_the_template_header():
 
 def _file(upload: Upload) -> SimpleUploadedFile:
     return SimpleUploadedFile(upload.name, upload.data, content_type="text/csv")
+
+
+def test_postal_ballots_stop_once_the_count_starts():
+    from hustings.results.actions import do_start_count
+
+    scene = BallotScene(Phase.COUNT)
+    _, early = scene.voter()
+    _, late = scene.voter()
+    do_import_postal(None, scene.election, postal_file(scene, [(early, national(scene, 1))]))
+    do_start_count(None, scene.election, run_now=True)
+
+    with pytest.raises(PostalFileError, match="until the count starts"):
+        do_import_postal(None, scene.election, postal_file(scene, [(late, national(scene, 1))]))
+    with pytest.raises(BallotClosed):
+        do_cast_ballot(find_credential(late), {}, channel=Channel.POSTAL)
+    assert Ballot.objects.count() == 1

@@ -63,12 +63,19 @@ def voting_open(election: Election, channel: str, now: datetime | None = None) -
     """Return whether a ballot may be cast now by this channel.
 
     Online votes only while the ballot is open. Paper ballots received by the close may be
-    entered after it, until the results are published.
+    entered after it, until the count starts: a count must see every ballot it will ever see.
     """
     phase = election.phase(now)
     if channel == Channel.ONLINE:
         return phase == Phase.BALLOT
-    return phase in (Phase.BALLOT, Phase.COUNT)
+    if phase == Phase.BALLOT:
+        return True
+    if phase != Phase.COUNT:
+        return False
+    # Imported here: the results app builds on the ballots app, not the other way round.
+    from hustings.results.queries import count_started
+
+    return not count_started(election)
 
 
 def find_credential(code: str) -> Credential | None:

@@ -33,7 +33,10 @@ _PURPOSE = "ballots.code"
 
 
 def _random(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+    # One draw of 5 x length random bits, read five at a time: uniform over the alphabet, and
+    # about ten times faster than a secrets.choice per character when minting a whole roll.
+    bits = secrets.randbits(5 * length)
+    return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(length))
 
 
 def _grouped(raw: str, size: int) -> str:

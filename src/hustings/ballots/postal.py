@@ -340,8 +340,8 @@ def reasons_may_not_import(election: Election, now: datetime | None = None) -> l
         return []
     return [
         f"Postal ballots for {election.name} can be entered from the opening of the ballot on "
-        f"{timezone.localtime(election.ballot_open_at):%-d %B %Y %H:%M} until the results are "
-        "published; they cannot be entered now."
+        f"{timezone.localtime(election.ballot_open_at):%-d %B %Y %H:%M} until the count starts; "
+        "they cannot be entered now."
     ]
 
 
