@@ -26,7 +26,8 @@ from hustings.ballots.models import (
 from hustings.ballots.roll import mint_credential
 from hustings.ballots.views import voting
 from hustings.elections.models import Phase
-from tests.factories import BallotScene, make_user
+from tests.accounts.helpers import staff_client
+from tests.factories import BallotScene, make_user, returning_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -645,3 +646,16 @@ def test_a_second_member_on_the_same_computer_does_not_see_the_first_members_rec
     assert voting.RECEIPT not in client.session
     assert tracker not in text(client.get(RECEIPT))
     assert tracker not in text(client.get(link(first)))
+
+
+def test_the_election_page_sends_members_to_vote_and_staff_to_run_the_ballot():
+    scene = BallotScene()
+    page = Client().get(reverse("elections:election", args=[scene.election.slug])).content.decode()
+    assert reverse("ballots:vote") in page
+    assert reverse("ballots:staff-turnout", args=[scene.election.slug]) not in page
+
+    staff = staff_client(returning_officer())
+    page = staff.get(reverse("elections:election", args=[scene.election.slug])).content.decode()
+    assert reverse("ballots:staff-turnout", args=[scene.election.slug]) in page
+    assert reverse("ballots:staff-postal", args=[scene.election.slug]) in page
+    assert reverse("results:review", args=[scene.election.slug]) in page
