@@ -15,12 +15,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# A laptop: plain http on localhost, a generated secret key kept in the working directory, email
-# and background tasks on the console (see src/hustings/settings.py).
+# A laptop: plain http on localhost, a generated secret key, email and background tasks on the
+# console (see src/hustings/settings.py). The demo election is left at DEMO_STAGE: nominations,
+# nominations-closed, ballot (the default: voting open, about 30% voted) or results (counted and
+# published). Each stage keeps its own database under .demo/<stage>/, built on first use, so
+# `make run DEMO_STAGE=results` shows the end of the election without losing the ballot's.
+DEMO_STAGE ?= ballot
 run: export HUSTINGS_DEV = 1
+run: export HUSTINGS_DATA_DIR = .demo/$(DEMO_STAGE)
 run: $(STAMP)
+	@mkdir -p .demo/$(DEMO_STAGE)
 	$(VENV)/bin/hustings migrate --no-input
-	$(VENV)/bin/hustings demo --if-empty
+	$(VENV)/bin/hustings demo --if-empty --stage $(DEMO_STAGE)
 	$(VENV)/bin/hustings runserver 127.0.0.1:8000
 
 lint: $(STAMP)
@@ -36,4 +42,4 @@ test: lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
