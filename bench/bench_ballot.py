@@ -38,7 +38,7 @@ What it does, in order (every step's parameters are options, see --help):
 Any unexpected response (status, missing field, no tracker) is an error: it is counted, the first
 few are printed, and the run exits 1. Never run by the test suite.
 
-    .venv/bin/python bench/bench_ballot.py [--voters 20000] [--workers 5] [--concurrency 32]
+    .venv/bin/python bench/bench_ballot.py [--voters 20000] [--workers 2] [--concurrency 32]
 """
 
 from __future__ import annotations
@@ -622,9 +622,9 @@ def main() -> int:
     )
     parser.add_argument("--concurrency", type=int, default=32, help="voters in flight (timed)")
     parser.add_argument("--warm-concurrency", type=int, default=32, help="in flight (warm-up)")
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
-    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
-    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--app", default="hustings.wsgi:application", help="the WSGI app to serve")
     parser.add_argument("--port", type=int, default=8765)
