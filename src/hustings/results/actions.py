@@ -17,6 +17,7 @@ from django.utils import timezone
 from hustings.accounts.access import is_returning_officer
 from hustings.audit import tags
 from hustings.audit.chain import record_event
+from hustings.ballots.seal import seal_ballot_storage
 from hustings.elections.actions import do_update_election
 from hustings.elections.models import Election
 from hustings.results.counting import draw_seed, execute_count
@@ -116,6 +117,8 @@ def do_start_count(
             raise ValidationError(
                 f"{election.name} has already been counted (or is being counted); recount instead."
             )
+        # The first count is the point after which no ballot can be added: seal the storage.
+        seal_ballot_storage(election)
         count = _start(actor, election, CountKind.COUNT, draw_seed(), None)
     return _run(count, run_now)
 
