@@ -1,9 +1,12 @@
-"""Casting a ballot: one transaction stores the ballot and marks the voter and credential used.
+"""Casting a ballot: one transaction seals the ballot into the box and marks voter and credential.
 
 The guard against voting twice is a conditional UPDATE of the voter's roll entry (`voted = ''`):
 of any number of concurrent casts with one credential, or a postal return racing an online vote,
 exactly one updates the row and the others find it already marked and store nothing. PostgreSQL
 makes the losers wait on the row lock and re-check the condition; SQLite serialises writers.
+
+The ballot is stored sealed (`box.py`): nothing readable in the database is written by the same
+transaction as the roll mark, and the boxes are opened in random order when the count starts.
 
 Casting writes no audit event and no log line, by design: the roll says that a member voted, and
 nothing anywhere says when, or which ballot is theirs.
@@ -15,19 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from hustings.ballots.box import seal
 from hustings.ballots.codes import code_digests, new_tracker
-from hustings.ballots.models import (
-    Ballot,
-    Channel,
-    Credential,
-    Tracker,
-    Vote,
-    Voter,
-    encode_ranking,
-)
+from hustings.ballots.models import Channel, Credential, SealedBallot, Voter, encode_ranking
 from hustings.ballots.papers import BallotError, Paper, papers_for
 from hustings.elections.models import Election, Phase
 
@@ -145,7 +141,7 @@ def do_cast_ballot(
     now: datetime | None = None,
     papers: Sequence[Paper] | None = None,
 ) -> str:
-    """Store one ballot for the credential's voter and return its receipt tracker.
+    """Seal one ballot for the credential's voter into the ballot box and return its tracker.
 
     Raise Refused (voting closed, already voted, code replaced) or BallotError (choices invalid);
     either way nothing is stored.
@@ -165,10 +161,11 @@ def do_cast_ballot(
             # 50 random bits make a clash with an earlier tracker vanishingly rare. Drawing inside
             # the transaction without a savepoint saves two round trips on every cast; a clash
             # rolls the whole cast back (roll mark included), so it is simply made again.
-            if not Tracker.objects.filter(code=tracker).exists():
+            if not Credential.objects.filter(tracker=tracker).exists():
                 raise
             continue
         credential.used = True
+        credential.tracker = tracker
         voter.voted = channel
         return tracker
     raise RuntimeError("could not draw an unused tracker")
@@ -177,27 +174,39 @@ def do_cast_ballot(
 _TRACKER_DRAWS = 5
 
 
+def _sql() -> tuple[str, str, str]:
+    voter, credential = Voter._meta.db_table, Credential._meta.db_table
+    sealed = SealedBallot._meta.db_table
+    return (
+        f"UPDATE {voter} SET voted = %s WHERE id = %s AND voted = ''",
+        f"UPDATE {credential} SET used = %s, tracker = %s "
+        "WHERE id = %s AND used = %s AND revoked_at IS NULL",
+        f"INSERT INTO {sealed} (election_id, key_id, box) VALUES (%s, %s, %s)",
+    )
+
+
 def _store(
     credential: Credential, election: Election, channel: str, checked: Checked, tracker: str
 ) -> None:
-    """Mark the roll and the credential, store the ballot, its votes and the tracker; or refuse."""
+    """Mark the roll and the credential and seal the ballot into the box; or refuse.
+
+    Three statements in one transaction, written in SQL because this is the one path every
+    ballot takes: the roll mark is the guard, the credential's the second, the box last.
+    """
     voter = credential.voter
-    with transaction.atomic():
-        if not Voter.objects.filter(pk=voter.pk, voted="").update(voted=channel):
+    key_id, box = seal(election.pk, channel, tracker, checked.rankings)
+    mark_roll, mark_credential, insert_box = _sql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(mark_roll, [channel, voter.pk])
+        if cursor.rowcount != 1:
             voter.refresh_from_db(fields=["voted"])
             _refuse_if_spent(credential)
             raise AlreadyVoted("A ballot has already been cast with this membership.")
-        if not Credential.objects.filter(
-            pk=credential.pk, revoked_at__isnull=True, used=False
-        ).update(used=True):
+        cursor.execute(mark_credential, [True, tracker, credential.pk, False])
+        if cursor.rowcount != 1:
             # Reissued between reading the credential and casting; raising rolls back the roll mark.
             raise CodeNotValid(
                 "This code has just been replaced by a newer one; use the code in your latest "
                 "ballot email or letter."
             )
-        ballot = Ballot.objects.create(election=election, channel=channel)
-        Vote.objects.bulk_create(
-            Vote(ballot=ballot, contest_id=contest_id, ranking=ranking)
-            for contest_id, ranking in checked.rankings.items()
-        )
-        Tracker.objects.create(code=tracker, election=election)
+        cursor.execute(insert_box, [election.pk, key_id, box])

@@ -1,7 +1,9 @@
 """The roll, credentials, ballots, trackers, postal batches and the ballot emails' log.
 
-Secrecy is a property of the schema. A `Ballot` has a random identifier, the election, the channel
-and nothing else: no member, no credential, no time. Its `Vote`s (one per contest) are keyed by the
+Secrecy is a property of the schema. While the ballot is open, a cast ballot exists only as a
+`SealedBallot`: the election and an encrypted box the database cannot read (see `box.py`). When the
+count starts the boxes are opened and written out as `Ballot`s in random order. A `Ballot` has a
+random identifier, the election, the channel and nothing else: no member, no credential, no time. Its `Vote`s (one per contest) are keyed by the
 ballot and the contest. The roll (`Voter`) says whether and how (online or by post) a member voted,
 never when and never what. A receipt `Tracker` is stored apart from the ballot it was issued with, so
 even the database cannot turn a tracker a voter shows someone into their choices.
@@ -76,6 +78,10 @@ class Credential(models.Model):
     reissue = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     used = models.BooleanField(default=False)
+    # The receipt tracker shown when this credential was voted with, so that a double-clicked
+    # cast and a later visit show the voter their receipt again. A tracker says nothing about the
+    # choices: it is never stored with, or in the order of, the ballot it was handed out with.
+    tracker = models.CharField(max_length=16, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ("voter", "issued_at")
@@ -99,6 +105,26 @@ class Credential(models.Model):
         else:
             state = "live"
         return f"credential #{self.pk} {self.get_delivery_display()} ({state})"
+
+
+class SealedBallot(models.Model):
+    """A ballot cast while the ballot is open, sealed in a box only the application can open.
+
+    `box` is the ballot's channel, votes and tracker encrypted and authenticated (AES-256-GCM)
+    under a key derived from the application's secret key, which the database never holds;
+    `key_id` names that key. Boxes are opened, and the rows deleted, when the count starts.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="sealed_ballots")
+    key_id = models.CharField(max_length=16)
+    box = models.BinaryField()
+
+    class Meta:
+        verbose_name = "sealed ballot"
+
+    def __str__(self) -> str:
+        return f"sealed ballot in election {self.election_id}"
 
 
 class Ballot(models.Model):

@@ -372,6 +372,12 @@ def do_import_postal(
     importer = _Importer(election, boxes, now)
     rejections: list[Rejection] = []
     with transaction.atomic():
+        # Locked as the count's start locks it, so a file is entered wholly before the ballot box
+        # is opened for the count, or refused after.
+        Election.objects.select_for_update().filter(pk=election.pk).first()
+        reasons = reasons_may_not_import(election, now)
+        if reasons:
+            raise PostalFileError(" ".join(reasons))
         for line, row in rows:
             try:
                 importer.row(line, row)

@@ -7,7 +7,7 @@ the returning officer can act on.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,7 @@ from django.utils import timezone
 from hustings.accounts.access import is_returning_officer
 from hustings.audit import tags
 from hustings.audit.chain import record_event
-from hustings.ballots.seal import seal_ballot_storage
+from hustings.ballots.box import BallotBoxError, open_ballot_box
 from hustings.elections.actions import do_update_election
 from hustings.elections.models import Election
 from hustings.results.counting import draw_seed, execute_count
@@ -43,12 +43,24 @@ def require_officer(actor: User | None) -> None:
         raise PermissionDenied("Only the returning officer may do this.")
 
 
+# An online cast checks the clock and then commits, within milliseconds (and gunicorn ends any
+# request after 30 seconds): the count waits this long after the close, so that the box it opens
+# holds every vote whose casting began before the close.
+CAST_GRACE = timedelta(seconds=30)
+
+
 def _refuse_if_ballot_open(election: Election, now: datetime) -> None:
     if now < election.ballot_close_at:
         raise ValidationError(
             f"The ballot for {election.name} closes at "
             f"{timezone.localtime(election.ballot_close_at):%-d %B %Y %H:%M}; "
             "count only after it closes."
+        )
+    if now < election.ballot_close_at + CAST_GRACE:
+        raise ValidationError(
+            f"The ballot for {election.name} closed less than {CAST_GRACE.seconds} seconds ago, "
+            "and votes cast in its last moments may still be being stored; start the count from "
+            f"{timezone.localtime(election.ballot_close_at + CAST_GRACE):%H:%M:%S}."
         )
 
 
@@ -117,8 +129,11 @@ def do_start_count(
             raise ValidationError(
                 f"{election.name} has already been counted (or is being counted); recount instead."
             )
-        # The first count is the point after which no ballot can be added: seal the storage.
-        seal_ballot_storage(election)
+        # The first count is the point after which no ballot can be added: open the ballot box.
+        try:
+            open_ballot_box(election)
+        except BallotBoxError as error:
+            raise ValidationError(f"The count cannot start: {error}.") from None
         count = _start(actor, election, CountKind.COUNT, draw_seed(), None)
     return _run(count, run_now)
 

@@ -1,10 +1,15 @@
 """Voting: entering a code, the ballot paper, review, casting, the receipt and the trackers.
 
 The code is the credential: no sign-in is needed (and being signed in changes nothing). Once a
-code is accepted, only the credential's primary key is kept in the session, under a fresh session
-key; the choices never are. The review page carries them as hidden fields, so a cast re-reads and
-re-checks exactly what the voter saw, even across a server restart. After the cast the session
-keeps only the receipt (the tracker), which says nothing about the choices.
+code is accepted the browser holds a signed cookie naming the credential, and nothing is kept on
+the server: the review page carries the choices as hidden fields, so a cast re-reads and re-checks
+exactly what the voter saw, even across a server restart. The cast answers with the receipt (the
+tracker) itself, and swaps the voting cookie for a signed receipt cookie, which says nothing about
+the choices. Both cookies are scoped to the ballot pages, HttpOnly, and end with the browser.
+
+A cast refused as already voted, with a cookie whose credential was voted with online (a double
+click, a second tab, a reload of the receipt), shows that vote's receipt again: the tracker is kept
+on the credential for that, never beside the ballot.
 
 Refusals (already voted, code replaced, unknown code, voting not open) are pages that explain
 themselves, sent with status 200: the link's path carries the code, and Django writes the path of
@@ -13,19 +18,15 @@ every 4xx response to the log.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sessions.backends.base import SessionBase
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,18 +51,17 @@ from hustings.ballots.models import Channel, Credential, Tracker
 from hustings.ballots.papers import BallotError, Paper, papers_for
 from hustings.ballots.receipts import send_receipt_email
 from hustings.elections.models import Election, Phase
+from hustings.results.queries import count_started
 
-# The session holds the pk of the credential being voted with, and after the cast the receipt.
-VOTING = "hustings.ballot.credential"
-RECEIPT = "hustings.ballot.receipt"
+# The voting cookie holds the pk of the credential being voted with; the receipt cookie, after the
+# cast, the credential's pk, the election's and the tracker. Both signed, each with its own salt.
+VOTING_COOKIE = "hustings_voting"
+RECEIPT_COOKIE = "hustings_receipt"
+_VOTING_SALT = "hustings.ballots.voting"
+_RECEIPT_SALT = "hustings.ballots.receipt"
 
 # A public list of up to a few hundred thousand short codes: 500 a page keeps each page small.
 TRACKERS_PER_PAGE = 500
-
-# How long a cast refused as already voted waits for a twin request's receipt to reach the
-# session (a double click: the first request has cast, but not yet saved its session).
-_TWIN_WAIT_SECONDS = 0.5
-_TWIN_POLLS = 5
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,49 @@ class Refusal:
     kind: str
     title: str
     message: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the receipt cookie says: whose receipt, in which election, the tracker, and if emailed."""
+
+    credential: int
+    election: int
+    tracker: str
+    emailed: bool = False
+
+    def dumps(self) -> str:
+        return f"{self.credential}:{self.election}:{self.tracker}:{int(self.emailed)}"
+
+    @classmethod
+    def loads(cls, text: str) -> Receipt | None:
+        parts = text.split(":")
+        if len(parts) != 4 or not all(part.isdigit() for part in (parts[0], parts[1], parts[3])):
+            return None
+        return cls(int(parts[0]), int(parts[1]), parts[2], parts[3] == "1")
+
+
+def _cookie_path() -> str:
+    return reverse("ballots:vote")
+
+
+def _set_cookie(response: HttpResponse, name: str, value: str, salt: str) -> None:
+    response.set_signed_cookie(
+        name,
+        value,
+        salt=salt,
+        path=_cookie_path(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _read_cookie(request: HttpRequest, name: str, salt: str) -> str | None:
+    value = request.get_signed_cookie(
+        name, default=None, salt=salt, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return value if isinstance(value, str) else None
 
 
 def _when(moment: datetime) -> str:
@@ -126,14 +169,21 @@ UNKNOWN_CODE = Refusal(
 )
 
 
+def _receipt(request: HttpRequest) -> Receipt | None:
+    text = _read_cookie(request, RECEIPT_COOKIE, _RECEIPT_SALT)
+    return Receipt.loads(text) if text is not None else None
+
+
 def _refused(
     request: HttpRequest, refusal: Refusal, *, credential: Credential | None = None
 ) -> HttpResponse:
+    held = _receipt(request)
     context = {
         "refusal": refusal,
         "election": credential.voter.election if credential else None,
         "has_receipt": credential is not None
-        and _receipt_for(request.session, credential) is not None,
+        and held is not None
+        and held.credential == credential.pk,
     }
     return render(request, "ballots/refused.html", context)
 
@@ -144,8 +194,8 @@ def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
     return response
 
 
-def _credential(pk: object) -> Credential | None:
-    if not isinstance(pk, int):
+def _credential(pk: int | None) -> Credential | None:
+    if pk is None:
         return None
     return (
         Credential.objects.select_related("voter__election", "voter__member", "voter__region")
@@ -154,21 +204,21 @@ def _credential(pk: object) -> Credential | None:
     )
 
 
-def _session_credential(request: HttpRequest) -> Credential | None:
-    return _credential(request.session.get(VOTING))
+def _cookie_credential(request: HttpRequest) -> Credential | None:
+    text = _read_cookie(request, VOTING_COOKIE, _VOTING_SALT)
+    return _credential(int(text)) if text is not None and text.isdigit() else None
 
 
 def _enter(request: HttpRequest, credential: Credential) -> HttpResponse:
-    """Start voting with a credential: remember it under a fresh session key, show the paper."""
+    """Start voting with a credential: hand the browser its signed cookie, show the paper."""
     refusal = _refusal(credential)
     if refusal is not None:
         return _refused(request, refusal, credential=credential)
-    # A new session key, so a key fixed before the code was given cannot ride along.
-    request.session.cycle_key()
-    request.session[VOTING] = credential.pk
+    response = redirect("ballots:paper")
+    _set_cookie(response, VOTING_COOKIE, str(credential.pk), _VOTING_SALT)
     # Someone else's receipt from an earlier vote on this computer is not shown to this voter.
-    request.session.pop(RECEIPT, None)
-    return redirect("ballots:paper")
+    response.delete_cookie(RECEIPT_COOKIE, path=_cookie_path())
+    return response
 
 
 @never_cache
@@ -196,7 +246,7 @@ def vote(request: HttpRequest) -> HttpResponse:
             "The membership number and voting code do not match. Check both against your "
             "ballot email or letter and try again.",
         )
-    context = {"form": form, "voting": _session_credential(request)}
+    context = {"form": form, "voting": _cookie_credential(request)}
     return render(request, "ballots/vote.html", context, status=400 if form.errors else 200)
 
 
@@ -237,7 +287,7 @@ def _render_paper(
 
 
 def _no_credential(request: HttpRequest) -> HttpResponse:
-    if isinstance(request.session.get(RECEIPT), dict):
+    if _receipt(request) is not None:
         return redirect("ballots:receipt")
     messages.info(request, "Enter your membership number and voting code to open your ballot.")
     return redirect("ballots:vote")
@@ -247,7 +297,7 @@ def _no_credential(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def paper(request: HttpRequest) -> HttpResponse:
     """Show the ballot paper; on POST check the choices and show them for review."""
-    credential = _session_credential(request)
+    credential = _cookie_credential(request)
     if credential is None:
         return _no_credential(request)
     refusal = _refusal(credential)
@@ -267,32 +317,36 @@ def paper(request: HttpRequest) -> HttpResponse:
     return _render_paper(request, credential, form)
 
 
-def _receipt_for(session: SessionBase, credential: Credential) -> dict[str, Any] | None:
-    receipt = session.get(RECEIPT)
-    if isinstance(receipt, dict) and receipt.get("credential") == credential.pk:
-        return receipt
-    return None
+def _show_receipt(
+    request: HttpRequest, receipt: Receipt, election: Election, *, again: bool = False
+) -> HttpResponse:
+    """Render the receipt page, and swap the voting cookie for the receipt cookie."""
+    context = {"receipt": receipt, "election": election, "tracker": receipt.tracker, "again": again}
+    response = render(request, "ballots/receipt.html", context)
+    response.delete_cookie(VOTING_COOKIE, path=_cookie_path())
+    _set_cookie(response, RECEIPT_COOKIE, receipt.dumps(), _RECEIPT_SALT)
+    return response
 
 
-def _twin_receipt(request: HttpRequest, credential: Credential) -> dict[str, Any] | None:
-    """Return the receipt a twin request (a double click) has saved for this credential, if any."""
-    engine = import_module(settings.SESSION_ENGINE)
-    key = request.session.session_key
-    if key is None:
-        return None
-    for _ in range(_TWIN_POLLS):
-        receipt = _receipt_for(engine.SessionStore(key), credential)
-        if receipt is not None:
-            return receipt
-        time.sleep(_TWIN_WAIT_SECONDS / _TWIN_POLLS)
-    return None
+def _cast_before(request: HttpRequest, credential: Credential, error: Refused) -> HttpResponse:
+    """Answer a cast refused as already voted: the receipt again if it was this code, online."""
+    fresh = _credential(credential.pk)
+    if fresh is not None and fresh.used and fresh.tracker and fresh.voter.voted == Channel.ONLINE:
+        held = _receipt(request)
+        emailed = held is not None and held.credential == fresh.pk and held.emailed
+        receipt = Receipt(fresh.pk, fresh.voter.election_id, fresh.tracker, emailed)
+        return _show_receipt(request, receipt, fresh.voter.election, again=True)
+    refusal = _refusal(fresh or credential) or Refusal(
+        "already-voted", "You have already voted", str(error)
+    )
+    return _refused(request, refusal, credential=fresh or credential)
 
 
 @never_cache
 @require_POST
 def cast(request: HttpRequest) -> HttpResponse:
-    """Re-check the reviewed choices and cast the ballot; show the receipt."""
-    credential = _session_credential(request)
+    """Re-check the reviewed choices and cast the ballot; answer with the receipt."""
+    credential = _cookie_credential(request)
     if credential is None:
         return _no_credential(request)
     if "change" in request.POST:
@@ -304,15 +358,7 @@ def cast(request: HttpRequest) -> HttpResponse:
     try:
         tracker = do_cast_ballot(credential, form.choices(), papers=papers)
     except AlreadyVoted as error:
-        receipt = _twin_receipt(request, credential)
-        if receipt is not None:
-            request.session.pop(VOTING, None)
-            request.session[RECEIPT] = receipt
-            return redirect("ballots:receipt")
-        refusal = _refusal(credential) or Refusal(
-            "already-voted", "You have already voted", str(error)
-        )
-        return _refused(request, refusal, credential=credential)
+        return _cast_before(request, credential, error)
     except Refused as error:
         refusal = _refusal(credential) or Refusal("refused", "Your vote was not cast", str(error))
         return _refused(request, refusal, credential=credential)
@@ -320,35 +366,31 @@ def cast(request: HttpRequest) -> HttpResponse:
         # The form checks what the paper checks, so this is a paper that changed under the voter.
         messages.error(request, f"Your vote was not cast. {error}")
         return _render_paper(request, credential, form, status=400)
-    request.session.pop(VOTING, None)
-    request.session[RECEIPT] = {
-        "tracker": tracker,
-        "credential": credential.pk,
-        "election": credential.voter.election_id,
-    }
-    return redirect("ballots:receipt")
+    receipt = Receipt(credential.pk, credential.voter.election_id, tracker)
+    return _show_receipt(request, receipt, credential.voter.election)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:
     """Show the tracker of the ballot cast in this browser, and email it on request."""
-    held = request.session.get(RECEIPT)
-    if not isinstance(held, dict):
+    held = _receipt(request)
+    if held is None:
         return render(request, "ballots/receipt.html", {"receipt": None})
-    election = get_object_or_404(Election, pk=held.get("election"))
+    election = get_object_or_404(Election, pk=held.election)
     if request.method == "POST":
         return _email_receipt(request, held, election)
-    context = {"receipt": held, "election": election, "tracker": held.get("tracker")}
+    context = {"receipt": held, "election": election, "tracker": held.tracker}
     return render(request, "ballots/receipt.html", context)
 
 
-def _email_receipt(request: HttpRequest, held: dict[str, Any], election: Election) -> HttpResponse:
-    credential = _credential(held.get("credential"))
-    if credential is None:
-        return redirect("ballots:receipt")
+def _email_receipt(request: HttpRequest, held: Receipt, election: Election) -> HttpResponse:
+    credential = _credential(held.credential)
+    response = redirect("ballots:receipt")
+    if credential is None or credential.tracker != held.tracker:
+        return response
     member = credential.voter.member
-    if held.get("emailed"):
+    if held.emailed:
         messages.info(request, "Your tracker has already been emailed to you.")
     elif not member.email:
         messages.warning(
@@ -357,20 +399,21 @@ def _email_receipt(request: HttpRequest, held: dict[str, Any], election: Electio
             "tracker. Please write it down or take a screenshot.",
         )
     else:
-        send_receipt_email.enqueue(member.pk, election.pk, str(held.get("tracker")))
-        held["emailed"] = True
-        request.session[RECEIPT] = held
+        send_receipt_email.enqueue(member.pk, election.pk, held.tracker)
+        emailed = Receipt(held.credential, held.election, held.tracker, emailed=True)
+        _set_cookie(response, RECEIPT_COOKIE, emailed.dumps(), _RECEIPT_SALT)
         messages.success(
             request, "We are emailing your tracker to the address on your membership record."
         )
-    return redirect("ballots:receipt")
+    return response
 
 
 @require_GET
 def trackers(request: HttpRequest, slug: str) -> HttpResponse:
-    """List every counted ballot's tracker after the close, with a search for one tracker."""
+    """List every counted ballot's tracker once the count starts, with a search for one tracker."""
     election = get_object_or_404(Election, slug=slug)
-    if election.phase() not in (Phase.COUNT, Phase.RESULTS):
+    # The trackers are in the ballot box, sealed with the ballots, until the count opens it.
+    if election.phase() not in (Phase.COUNT, Phase.RESULTS) or not count_started(election):
         return render(request, "ballots/trackers_pending.html", {"election": election}, status=404)
     codes = Tracker.objects.filter(election=election).order_by("code")
     search = TrackerSearchForm(request.GET if "tracker" in request.GET else None)

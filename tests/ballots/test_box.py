@@ -1,0 +1,211 @@
+"""The ballot box: ballots sealed as they are cast, opened in random order when the count starts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from hustings.ballots.box import BallotBoxError, missing_keys, open_ballot_box
+from hustings.ballots.casting import do_cast_ballot, find_credential
+from hustings.ballots.models import (
+    Ballot,
+    Channel,
+    Credential,
+    SealedBallot,
+    Tracker,
+    Vote,
+    Voter,
+)
+from tests.factories import BallotScene
+
+pytestmark = pytest.mark.django_db
+
+OLD_KEY = "an-old-secret-key-" + "x" * 40
+NEW_KEY = "a-new-secret-key-" + "y" * 40
+
+
+def _cast_several(scene: BallotScene, n: int = 12) -> list[tuple[str, str, str]]:
+    """Cast n ballots; return what each was: (channel, national ranking, regional ranking)."""
+    cast = []
+    for i in range(n):
+        _, code = scene.voter()
+        national = [scene.national_candidates[i % 4].pk]
+        regional = [scene.regional_candidates[j].pk for j in range(i % 4)]
+        channel = Channel.POSTAL if i % 4 == 0 else Channel.ONLINE
+        do_cast_ballot(
+            find_credential(code),
+            {scene.national.pk: national, scene.regional.pk: regional[:3]},
+            channel=channel,
+        )
+        cast.append((channel, ",".join(map(str, national)), ",".join(map(str, regional[:3]))))
+    return cast
+
+
+def _opened(scene: BallotScene) -> list[tuple[str, str, str]]:
+    votes = {
+        (ballot_id, contest_id): ranking
+        for ballot_id, contest_id, ranking in Vote.objects.values_list(
+            "ballot_id", "contest_id", "ranking"
+        )
+    }
+    return [
+        (channel, votes[(pk, scene.national.pk)], votes[(pk, scene.regional.pk)])
+        for pk, channel in Ballot.objects.filter(election=scene.election).values_list(
+            "id", "channel"
+        )
+    ]
+
+
+def _stored_order(table: str, column: str) -> list[str]:
+    """Return a column in the order the rows sit in storage (rowid on SQLite, the heap on PG)."""
+    order = "ORDER BY rowid" if connection.vendor == "sqlite" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} {order}")
+        return [str(row[0]) for row in cursor.fetchall()]
+
+
+def test_casting_stores_one_sealed_box_and_nothing_readable():
+    scene = BallotScene()
+    _cast_several(scene, 8)
+
+    assert SealedBallot.objects.filter(election=scene.election).count() == 8
+    assert not Ballot.objects.exists()
+    assert not Vote.objects.exists()
+    assert not Tracker.objects.exists()
+    trackers = list(Credential.objects.filter(used=True).values_list("tracker", flat=True))
+    assert len(trackers) == 8 and all(trackers)
+    for box in SealedBallot.objects.values_list("box", flat=True):
+        box = bytes(box)
+        # Neither the tracker nor any candidacy id can be read from the stored box.
+        assert not any(tracker.encode() in box for tracker in trackers)
+        assert b"online" not in box and b"postal" not in box
+
+
+def test_every_box_has_the_same_size_whatever_was_marked():
+    scene = BallotScene()
+    _, blank = scene.voter()
+    _, full = scene.voter()
+    do_cast_ballot(find_credential(blank), {})
+    do_cast_ballot(
+        find_credential(full),
+        {
+            scene.national.pk: [c.pk for c in scene.national_candidates[:2]],
+            scene.regional.pk: [c.pk for c in scene.regional_candidates],
+        },
+    )
+
+    sizes = {len(bytes(box)) for box in SealedBallot.objects.values_list("box", flat=True)}
+    assert len(sizes) == 1
+
+
+def test_opening_the_box_stores_exactly_the_ballots_and_trackers_cast():
+    scene = BallotScene()
+    cast = _cast_several(scene)
+
+    assert open_ballot_box(scene.election) == 12
+
+    assert sorted(_opened(scene)) == sorted(cast)
+    assert sorted(Tracker.objects.values_list("code", flat=True)) == sorted(
+        Credential.objects.filter(used=True).values_list("tracker", flat=True)
+    )
+    assert not SealedBallot.objects.exists()
+    # Opening again finds nothing more to open, and changes nothing.
+    assert open_ballot_box(scene.election) == 0
+    assert sorted(_opened(scene)) == sorted(cast)
+
+
+def test_opened_ballots_and_trackers_sit_in_the_order_of_their_random_keys():
+    scene = BallotScene()
+    _cast_several(scene)
+
+    open_ballot_box(scene.election)
+
+    ballots = _stored_order("ballots_ballot", "id")
+    assert len(ballots) == 12 and ballots == sorted(ballots)
+    trackers = _stored_order("ballots_tracker", "code")
+    assert len(trackers) == 12 and trackers == sorted(trackers)
+
+
+def test_an_altered_box_stops_the_opening_and_changes_nothing():
+    scene = BallotScene()
+    _cast_several(scene, 4)
+    sealed = SealedBallot.objects.order_by("pk").last()
+    box = bytearray(bytes(sealed.box))
+    box[-1] ^= 1
+    SealedBallot.objects.filter(pk=sealed.pk).update(box=bytes(box))
+
+    with pytest.raises(BallotBoxError, match="failed authentication"):
+        open_ballot_box(scene.election)
+
+    assert SealedBallot.objects.count() == 4
+    assert not Ballot.objects.exists() and not Tracker.objects.exists()
+
+
+def test_a_box_moved_to_another_election_does_not_open():
+    scene = BallotScene()
+    other = BallotScene()
+    _cast_several(scene, 2)
+    _cast_several(other, 2)
+    # Swap one box from each election into the other: the counts still add up.
+    mine = SealedBallot.objects.filter(election=scene.election).first()
+    theirs = SealedBallot.objects.filter(election=other.election).first()
+    SealedBallot.objects.filter(pk=mine.pk).update(election=other.election)
+    SealedBallot.objects.filter(pk=theirs.pk).update(election=scene.election)
+
+    with pytest.raises(BallotBoxError, match="sealed for another election"):
+        open_ballot_box(scene.election)
+    assert not Ballot.objects.exists()
+
+
+def test_a_box_missing_from_the_roll_count_stops_the_opening():
+    scene = BallotScene()
+    _cast_several(scene, 5)
+    SealedBallot.objects.filter(pk=SealedBallot.objects.order_by("pk").first().pk).delete()
+
+    with pytest.raises(BallotBoxError, match="holds 4 ballots but the roll marks 5"):
+        open_ballot_box(scene.election)
+    assert SealedBallot.objects.count() == 4
+
+
+def test_boxes_sealed_under_an_old_key_open_while_it_is_a_fallback():
+    with override_settings(SECRET_KEY=OLD_KEY, SECRET_KEY_FALLBACKS=[]):
+        scene = BallotScene()
+        cast = _cast_several(scene, 3)
+    with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[]):
+        _cast_several(scene, 1)
+        missing = missing_keys(scene.election)
+        assert len(missing) == 1
+        with pytest.raises(BallotBoxError, match=f"key id {missing[0]}"):
+            open_ballot_box(scene.election)
+        assert SealedBallot.objects.count() == 4
+    with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY]):
+        assert missing_keys(scene.election) == []
+        assert open_ballot_box(scene.election) == 4
+    assert set(cast) <= set(_opened(scene))
+
+
+@pytest.mark.postgres
+def test_no_readable_row_ever_shares_a_transaction_id_with_a_voter():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: transaction ids on rows (xmin) are PostgreSQL's")
+    scene = BallotScene()
+    _cast_several(scene)
+
+    def joined(table: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {table} t JOIN ballots_voter v "
+                "ON v.xmin = t.xmin AND v.voted <> ''"
+            )
+            return cursor.fetchone()[0]
+
+    # While the ballot is open, what a casting transaction wrote beside the roll mark is the box,
+    # which only the application can open.
+    assert joined("ballots_sealedballot") == 12
+    open_ballot_box(scene.election)
+    assert Voter.objects.exclude(voted="").count() == 12
+    assert joined("ballots_ballot") == 0
+    assert joined("ballots_vote") == 0
+    assert joined("ballots_tracker") == 0
+    assert joined("ballots_sealedballot") == 0
