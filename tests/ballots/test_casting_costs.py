@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from hustings.ballots import casting
 from hustings.ballots.casting import do_cast_ballot, find_credential
-from hustings.ballots.models import Ballot, Tracker, Vote, Voter
+from hustings.ballots.models import Channel, Credential, SealedBallot, Voter
 from hustings.ballots.papers import forget_papers, papers_for
 from hustings.elections.models import Phase
+from tests.ballots.helpers import OpenedBallot, open_and_read, sealed, trackers
 from tests.factories import BallotScene
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_before_the_ballot_opens_every_paper_is_read_afresh():
 
 def test_a_tracker_that_clashes_is_drawn_again_and_the_cast_stored_once(monkeypatch):
     scene = BallotScene()
-    _, earlier_code = scene.voter()
+    earlier_voter, earlier_code = scene.voter()
     taken = do_cast_ballot(find_credential(earlier_code), {})
     voter, code = scene.voter()
     draws = iter([taken, "AAAAA-BBBBB"])
@@ -67,10 +68,18 @@ def test_a_tracker_that_clashes_is_drawn_again_and_the_cast_stored_once(monkeypa
     )
 
     assert tracker == "AAAAA-BBBBB"
-    assert Ballot.objects.count() == 2
-    assert Vote.objects.count() == 4
-    assert set(Tracker.objects.values_list("code", flat=True)) == {taken, "AAAAA-BBBBB"}
+    # The clash is the unique credential tracker: the first draw was rolled back whole.
+    assert Credential.objects.get(voter=earlier_voter).tracker == taken
+    assert Credential.objects.get(voter=voter).tracker == "AAAAA-BBBBB"
     assert Voter.objects.get(pk=voter.pk).voted == "online"
+    assert sorted(box.tracker for box in sealed(scene.election)) == ["AAAAA-BBBBB", taken]
+    national = scene.national.pk
+    regional = scene.regional.pk
+    assert sorted(open_and_read(scene.election), key=lambda b: b.choices[national]) == [
+        OpenedBallot(Channel.ONLINE, {national: [], regional: []}),
+        OpenedBallot(Channel.ONLINE, {national: [scene.national_candidates[0].pk], regional: []}),
+    ]
+    assert trackers(scene.election) == sorted([taken, "AAAAA-BBBBB"])
 
 
 def test_a_cast_gives_up_after_five_clashing_trackers_and_stores_nothing(monkeypatch):
@@ -78,10 +87,42 @@ def test_a_cast_gives_up_after_five_clashing_trackers_and_stores_nothing(monkeyp
     _, earlier_code = scene.voter()
     taken = do_cast_ballot(find_credential(earlier_code), {})
     voter, code = scene.voter()
-    monkeypatch.setattr(casting, "new_tracker", lambda: taken)
+    drawn: list[str] = []
+
+    def draw() -> str:
+        drawn.append(taken)
+        return taken
+
+    monkeypatch.setattr(casting, "new_tracker", draw)
 
     with pytest.raises(RuntimeError, match="unused tracker"):
         do_cast_ballot(find_credential(code), {})
 
-    assert Ballot.objects.count() == 1
+    assert len(drawn) == 5
+    assert SealedBallot.objects.count() == 1
     assert Voter.objects.get(pk=voter.pk).voted == ""
+    credential = Credential.objects.get(voter=voter)
+    assert (credential.used, credential.tracker) == (False, None)
+
+
+def test_a_cast_is_three_statements_marking_roll_and_credential_and_sealing_the_box():
+    scene = BallotScene()
+    _, code = scene.voter()
+    credential = find_credential(code)
+    papers = papers_for(scene.election, scene.region.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        do_cast_ballot(
+            credential, {scene.national.pk: [scene.national_candidates[0].pk]}, papers=papers
+        )
+
+    statements = [
+        " ".join(query["sql"].split()[:3]).replace('"', "")
+        for query in queries.captured_queries
+        if "SAVEPOINT" not in query["sql"].upper()
+    ]
+    assert statements == [
+        "UPDATE ballots_voter SET",
+        "UPDATE ballots_credential SET",
+        "INSERT INTO ballots_sealedballot",
+    ]

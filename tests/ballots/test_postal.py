@@ -1,4 +1,8 @@
-"""Postal ballots: each returned paper is checked like an online vote; rejects are reported, not kept."""
+"""Postal ballots: each returned paper is checked like an online vote; rejects are reported, not kept.
+
+An accepted paper is cast like an online vote: sealed into the ballot box, with the roll and the
+credential marked. These tests open the box as the count's start does to read what was stored.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,38 @@ import hashlib
 import io
 import json
 import re
+import threading
+import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from hustings.audit import tags
 from hustings.audit.models import AuditEvent
+from hustings.ballots import postal
 from hustings.ballots.casting import BallotClosed, do_cast_ballot, find_credential
-from hustings.ballots.models import Ballot, Channel, Credential, PostalBatch, Vote, Voter
+from hustings.ballots.models import Channel, Credential, PostalBatch, SealedBallot, Voter
 from hustings.ballots.postal import PostalFileError, do_import_postal, postal_header
 from hustings.ballots.roll import mint_credential
-from hustings.elections.models import Phase
+from hustings.elections.models import Election, Phase
 from hustings.members.actions import Upload
+from hustings.results import actions
+from hustings.results.actions import do_start_count
 from tests.accounts.helpers import staff_client
+from tests.ballots.helpers import (
+    OpenedBallot,
+    ballots,
+    open_and_read,
+    readable_rows,
+    sealed,
+    trackers,
+)
 from tests.factories import (
     BallotScene,
     make_contest,
@@ -37,6 +54,9 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# What postal._rows returns: the header, and each row with its line.
+Rows = tuple[list[str], list[tuple[int, list[str]]]]
 
 
 def box(contest, position: int) -> str:
@@ -62,11 +82,22 @@ def regional(scene: BallotScene, *preferences: tuple[int, str]) -> dict[str, str
     return {box(scene.regional, p): text for p, text in preferences}
 
 
-def stored(scene: BallotScene) -> list[dict[int, list[int]]]:
-    return [
-        {vote.contest_id: vote.candidacy_ids() for vote in ballot.votes.all()}
-        for ballot in Ballot.objects.filter(election=scene.election).prefetch_related("votes")
-    ]
+def stored(scene: BallotScene) -> list[OpenedBallot]:
+    """Open the election's ballot box as the count's start does; return the ballots it held."""
+    assert readable_rows(scene.election) == (0, 0, 0)
+    return open_and_read(scene.election)
+
+
+def choices(scene: BallotScene) -> list[dict[int, list[int]]]:
+    """Open the ballot box; return each ballot's choices, checking every one came by post."""
+    opened = stored(scene)
+    assert {ballot.channel for ballot in opened} <= {Channel.POSTAL}
+    return [ballot.choices for ballot in opened]
+
+
+def boxes(scene: BallotScene) -> int:
+    """Return how many ballots of the election are sealed in its ballot box."""
+    return SealedBallot.objects.filter(election=scene.election).count()
 
 
 def reasons(report) -> list[tuple[int, str]]:
@@ -95,16 +126,28 @@ def test_an_accepted_paper_is_cast_by_post_with_its_marks_and_ranking():
     )
 
     assert (report.rows, report.accepted, report.rejections) == (1, 1, ())
-    assert Ballot.objects.get().channel == Channel.POSTAL
-    assert stored(scene) == [
-        {
-            scene.national.pk: [scene.national_candidates[0].pk, scene.national_candidates[3].pk],
-            scene.regional.pk: [scene.regional_candidates[2].pk, scene.regional_candidates[0].pk],
-        }
-    ]
     voter.refresh_from_db()
     assert voter.voted == Channel.POSTAL
-    assert Credential.objects.get(voter=voter).used
+    credential = Credential.objects.get(voter=voter)
+    assert credential.used
+    [box] = sealed(scene.election)
+    assert (box.channel, box.tracker) == (Channel.POSTAL, credential.tracker)
+    assert stored(scene) == [
+        OpenedBallot(
+            Channel.POSTAL,
+            {
+                scene.national.pk: [
+                    scene.national_candidates[0].pk,
+                    scene.national_candidates[3].pk,
+                ],
+                scene.regional.pk: [
+                    scene.regional_candidates[2].pk,
+                    scene.regional_candidates[0].pk,
+                ],
+            },
+        )
+    ]
+    assert trackers(scene.election) == [credential.tracker]
 
 
 def test_block_marks_may_be_x_1_or_a_tick_and_codes_any_case():
@@ -117,8 +160,9 @@ def test_block_marks_may_be_x_1_or_a_tick_and_codes_any_case():
     report = do_import_postal(None, scene.election, postal_file(scene, papers))
 
     assert report.accepted == 4
-    assert all(
-        ballot[scene.national.pk] == [scene.national_candidates[1].pk] for ballot in stored(scene)
+    assert (
+        choices(scene)
+        == [{scene.national.pk: [scene.national_candidates[1].pk], scene.regional.pk: []}] * 4
     )
 
 
@@ -129,7 +173,7 @@ def test_an_empty_section_is_a_blank_vote_in_that_contest():
     report = do_import_postal(None, scene.election, postal_file(scene, [(code, {})]))
 
     assert report.accepted == 1
-    assert stored(scene) == [{scene.national.pk: [], scene.regional.pk: []}]
+    assert choices(scene) == [{scene.national.pk: [], scene.regional.pk: []}]
 
 
 @pytest.mark.parametrize(
@@ -153,8 +197,11 @@ def test_stv_preferences_stop_at_the_first_gap_or_repeated_number(preferences, e
     )
 
     assert report.accepted == 1
-    assert stored(scene)[0][scene.regional.pk] == [
-        scene.regional_candidates[i].pk for i in expected
+    assert choices(scene) == [
+        {
+            scene.national.pk: [],
+            scene.regional.pk: [scene.regional_candidates[i].pk for i in expected],
+        }
     ]
 
 
@@ -225,12 +272,16 @@ def test_every_kind_of_bad_row_is_rejected_with_its_line_and_reason_and_none_is_
         "spoilt": 3,
     }
     # Only the good row was stored: the online ballot and the postal one.
-    assert Ballot.objects.filter(channel=Channel.POSTAL).count() == 1
-    assert Ballot.objects.count() == 2
-    assert Vote.objects.filter(ballot__channel=Channel.POSTAL).count() == 2
     voted = dict(Voter.objects.exclude(voted="").values_list("pk", "voted"))
     assert voted == {online_voter.pk: Channel.ONLINE, good_voter.pk: Channel.POSTAL}
     assert Credential.objects.filter(used=True).count() == 2
+    assert sorted(stored(scene), key=lambda ballot: ballot.channel) == [
+        OpenedBallot(Channel.ONLINE, {scene.national.pk: [], scene.regional.pk: []}),
+        OpenedBallot(
+            Channel.POSTAL,
+            {scene.national.pk: [scene.national_candidates[1].pk], scene.regional.pk: []},
+        ),
+    ]
 
 
 def test_the_batch_records_the_file_and_every_rejection_but_never_a_code():
@@ -269,7 +320,11 @@ def test_importing_the_same_file_twice_accepts_nothing_the_second_time():
     assert second.accepted == 0
     assert [r.reason for r in second.rejections] == ["already-voted"] * 3
     assert second.rejections[0].message == "already voted by post, in an earlier batch"
-    assert Ballot.objects.count() == 3
+    assert boxes(scene) == 3
+    assert (
+        choices(scene)
+        == [{scene.national.pk: [scene.national_candidates[0].pk], scene.regional.pk: []}] * 3
+    )
     assert PostalBatch.objects.count() == 2
 
 
@@ -281,7 +336,8 @@ def test_a_postal_paper_then_an_online_vote_is_refused_online():
     response = Client().get(reverse("ballots:code", args=[code]))
 
     assert b"already voted" in response.content
-    assert Ballot.objects.count() == 1
+    assert boxes(scene) == 1
+    assert [ballot.channel for ballot in stored(scene)] == [Channel.POSTAL]
 
 
 def test_checking_only_stores_nothing_but_reports_the_same():
@@ -294,7 +350,8 @@ def test_checking_only_stores_nothing_but_reports_the_same():
 
     assert (report.accepted, reasons(report)) == (1, [(3, "spoilt")])
     assert report.batch is None
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
+    assert not Credential.objects.filter(used=True).exists()
     assert not PostalBatch.objects.exists()
     assert not Voter.objects.exclude(voted="").exists()
     assert not AuditEvent.objects.filter(tag=tags.BALLOT_POSTAL_IMPORTED).exists()
@@ -315,7 +372,7 @@ def test_a_bad_header_refuses_the_whole_file_naming_the_column(header, message):
     with pytest.raises(PostalFileError, match=re.escape(message)):
         do_import_postal(None, scene.election, Upload(data.encode(), "bad.csv"))
 
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
     assert not PostalBatch.objects.exists()
 
 
@@ -348,7 +405,8 @@ def test_postal_ballots_cannot_be_entered_before_the_ballot_or_after_the_results
     with pytest.raises(PostalFileError, match="cannot be entered now"):
         do_import_postal(None, scene.election, postal_file(scene, [(code, national(scene, 1))]))
 
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
+    assert not Voter.objects.exclude(voted="").exists()
 
 
 def test_papers_received_by_the_close_may_be_entered_during_the_count():
@@ -360,6 +418,9 @@ def test_papers_received_by_the_close_may_be_entered_during_the_count():
     )
 
     assert report.accepted == 1
+    assert choices(scene) == [
+        {scene.national.pk: [scene.national_candidates[0].pk], scene.regional.pk: []}
+    ]
 
 
 # -- The command -------------------------------------------------------------------------------
@@ -388,11 +449,13 @@ def test_the_command_only_checks_without_yes_and_stores_with_it(tmp_path):
 
     call_command("import_postal", scene.election.slug, str(path), stdout=out)
     assert "Checked only, nothing stored" in out.getvalue()
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
     call_command("import_postal", scene.election.slug, str(path), "--yes", stdout=out)
     assert "1 row(s) read: 1 accepted, 0 rejected." in out.getvalue()
-    assert Ballot.objects.filter(channel=Channel.POSTAL).count() == 1
+    assert choices(scene) == [
+        {scene.national.pk: [scene.national_candidates[0].pk], scene.regional.pk: []}
+    ]
 
 
 def test_the_command_lists_rejected_rows_and_fails(tmp_path):
@@ -413,7 +476,7 @@ def test_the_command_lists_rejected_rows_and_fails(tmp_path):
     assert raised.value.returncode == 1
     assert f"{path}:3: spoilt: too many marks in National" in err.getvalue()
     assert "spoilt: 1" in out.getvalue()
-    assert Ballot.objects.count() == 1
+    assert boxes(scene) == 1
 
 
 def test_the_command_refuses_a_bad_header_with_the_file_name(tmp_path):
@@ -470,7 +533,7 @@ def test_the_upload_screen_can_check_a_file_without_storing_it():
     )
 
     assert "nothing stored" in response.content.decode()
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_the_upload_screen_says_when_postal_ballots_cannot_be_entered():
@@ -497,7 +560,8 @@ def test_only_the_returning_officer_may_import_postal_ballots():
         assert signed_in.post(url, {"file": _file(upload)}).status_code == 403
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
+    assert not Voter.objects.exclude(voted="").exists()
 
 
 def test_staff_may_download_the_template_header():
@@ -515,11 +579,9 @@ def _file(upload: Upload) -> SimpleUploadedFile:
 
 
 def test_postal_ballots_stop_once_the_count_starts():
-    from hustings.results.actions import do_start_count
-
     scene = BallotScene(Phase.COUNT)
     _, early = scene.voter()
-    _, late = scene.voter()
+    late_voter, late = scene.voter()
     do_import_postal(None, scene.election, postal_file(scene, [(early, national(scene, 1))]))
     do_start_count(None, scene.election, run_now=True)
 
@@ -527,4 +589,104 @@ def test_postal_ballots_stop_once_the_count_starts():
         do_import_postal(None, scene.election, postal_file(scene, [(late, national(scene, 1))]))
     with pytest.raises(BallotClosed):
         do_cast_ballot(find_credential(late), {}, channel=Channel.POSTAL)
-    assert Ballot.objects.count() == 1
+
+    # The count opened the box with the early paper in it, and nothing was sealed after.
+    assert boxes(scene) == 0
+    assert Voter.objects.get(pk=late_voter.pk).voted == ""
+    assert [ballot.channel for ballot in ballots(scene.election)] == [Channel.POSTAL]
+    assert PostalBatch.objects.count() == 1
+
+
+def test_an_import_checked_before_the_count_started_is_refused_under_the_lock(monkeypatch):
+    """The count starts while the file is being read: the import's re-check refuses it whole."""
+    scene = BallotScene(Phase.COUNT)
+    _, early = scene.voter()
+    late_voter, late = scene.voter()
+    do_import_postal(None, scene.election, postal_file(scene, [(early, national(scene, 1))]))
+    read = postal._rows
+
+    def read_while_the_count_starts(upload: Upload) -> Rows:
+        # The import has passed its first check; the returning officer starts the count now.
+        assert postal.reasons_may_not_import(scene.election) == []
+        do_start_count(None, scene.election, run_now=True)
+        return read(upload)
+
+    monkeypatch.setattr(postal, "_rows", read_while_the_count_starts)
+
+    with pytest.raises(PostalFileError, match="until the count starts"):
+        do_import_postal(None, scene.election, postal_file(scene, [(late, national(scene, 2))]))
+
+    assert boxes(scene) == 0
+    assert Voter.objects.get(pk=late_voter.pk).voted == ""
+    assert not Credential.objects.filter(voter=late_voter, used=True).exists()
+    assert PostalBatch.objects.count() == 1
+    assert ballots(scene.election) == [
+        OpenedBallot(
+            Channel.POSTAL,
+            {scene.national.pk: [scene.national_candidates[0].pk], scene.regional.pk: []},
+        )
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_racing_the_count_start_waits_for_its_lock_and_is_refused(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises whole transactions instead of locking")
+    scene = BallotScene(Phase.COUNT)
+    late_voter, late = scene.voter()
+    opened, import_checked = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+    refused: list[PostalFileError] = []
+    open_box = actions.open_ballot_box
+    read = postal._rows
+
+    def open_then_wait(election: Election) -> int:
+        # The count holds the election's lock, has opened the box and not yet committed.
+        stored = open_box(election)
+        opened.set()
+        import_checked.wait(timeout=30)
+        time.sleep(0.5)  # long enough for the import to be waiting on the lock
+        return stored
+
+    def read_once_checked(upload: Upload) -> Rows:
+        import_checked.set()
+        return read(upload)
+
+    monkeypatch.setattr(actions, "open_ballot_box", open_then_wait)
+    monkeypatch.setattr(postal, "_rows", read_once_checked)
+
+    def count() -> None:
+        try:
+            do_start_count(None, scene.election, run_now=True)
+        except BaseException as error:  # reported below, in the test's own thread
+            failures.append(error)
+            opened.set()
+        finally:
+            connection.close()
+
+    def enter() -> None:
+        try:
+            opened.wait(timeout=30)
+            do_import_postal(None, scene.election, postal_file(scene, [(late, national(scene, 1))]))
+        except PostalFileError as error:
+            refused.append(error)
+        except BaseException as error:  # reported below, in the test's own thread
+            failures.append(error)
+        finally:
+            import_checked.set()
+            connection.close()
+
+    threads = [threading.Thread(target=count), threading.Thread(target=enter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not failures
+    assert len(refused) == 1
+    assert "until the count starts" in str(refused[0])
+    # No paper was sealed into a box the count had already opened, where it would never count.
+    assert boxes(scene) == 0
+    assert Voter.objects.get(pk=late_voter.pk).voted == ""
+    assert not PostalBatch.objects.exists()
