@@ -15,8 +15,9 @@ from django.test import Client
 
 from hustings.audit.chain import verify_chain
 from hustings.ballots.casting import find_credential
-from hustings.ballots.models import Ballot, BallotEmail, Channel, Credential, Tracker, Vote, Voter
+from hustings.ballots.models import BallotEmail, Channel, Credential, SealedBallot, Vote, Voter
 from hustings.elections.models import Contest, Election, Method, Phase
+from tests.ballots.helpers import open_and_read, readable_rows, trackers
 
 pytestmark = pytest.mark.django_db
 
@@ -65,18 +66,27 @@ def test_every_voter_holds_one_code_by_email_or_post_and_no_email_was_sent(built
 
 
 def test_about_a_third_of_the_roll_has_voted_mostly_online(built):
+    election = Election.objects.get()
     roll = Voter.objects.count()
     voted = Counter(Voter.objects.exclude(voted="").values_list("voted", flat=True))
     total = voted[Channel.ONLINE] + voted[Channel.POSTAL]
     assert 0.25 * roll <= total <= 0.35 * roll
     assert 0.15 * total <= voted[Channel.POSTAL] <= 0.35 * total
-    # The ballots agree with the roll, channel by channel, and each has its tracker.
-    assert Counter(Ballot.objects.values_list("channel", flat=True)) == voted
-    assert Tracker.objects.count() == total
-    assert Credential.objects.filter(used=True).count() == total
+    # The ballot is open: every ballot is sealed in the box, none readable, each credential used
+    # holds the tracker its voter was given.
+    assert SealedBallot.objects.filter(election=election).count() == total
+    assert readable_rows(election) == (0, 0, 0)
+    handed_out = list(Credential.objects.filter(used=True).values_list("tracker", flat=True))
+    assert len(handed_out) == total
+    assert None not in handed_out
+    # Opened as the count's start opens it, the ballots agree with the roll, channel by channel,
+    # and the trackers are those handed out.
+    assert Counter(ballot.channel for ballot in open_and_read(election)) == voted
+    assert trackers(election) == sorted(handed_out)
 
 
 def test_national_votes_are_lopsided_with_some_blanks_and_rankings_vary_in_length(built):
+    open_and_read(Election.objects.get())
     national = Contest.objects.get(region__isnull=True)
     assert national.method == Method.BLOCK
     marks: Counter[int] = Counter()

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hustings.ballots.box import open_ballot_box
 from hustings.ballots.models import PostalBatch
 from hustings.results.aggregate import aggregate_contest, ballot_list, spoilt_papers
 from tests.factories import (
@@ -28,6 +29,8 @@ def test_identical_ballots_reach_the_profile_once_with_their_number_of_voters() 
     cast(scene.election, {scene.regional: [eve, fay]}, unit=scene.unit, times=3)
     cast(scene.election, {scene.regional: [gus]}, unit=scene.unit, times=2)
     cast(scene.election, {scene.regional: []}, unit=scene.unit)
+    # The count reads ballots once its start has opened the ballot box.
+    assert open_ballot_box(scene.election) == 6
     with CaptureQueriesContext(connection) as queries:
         ballots = aggregate_contest(scene.regional)
     assert sorted(ballots.profile.ballots()) == [((), 1), ((0, 1), 3), ((2,), 2)]

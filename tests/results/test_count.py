@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from hustings.audit import tags
 from hustings.audit.models import AuditEvent
+from hustings.ballots.models import Ballot, Credential, SealedBallot, Tracker, Vote
 from hustings.elections.models import Phase
-from hustings.results.actions import do_publish_results, do_start_count
+from hustings.results.actions import CAST_GRACE, do_publish_results, do_start_count
 from hustings.results.models import CountStatus, PublicationKind
 from hustings.results.queries import (
     count_started,
@@ -16,6 +20,7 @@ from hustings.results.queries import (
     published_results,
     published_turnout,
 )
+from tests.ballots.helpers import sealed as sealed_contents
 from tests.factories import BallotScene, observer, returning_officer
 from tests.results.scene import cast, close_ballot
 
@@ -116,3 +121,71 @@ def test_results_are_published_only_once() -> None:
     do_publish_results(officer, count)
     with pytest.raises(ValidationError, match="already published"):
         do_publish_results(officer, count)
+
+
+def test_the_count_waits_for_casts_in_flight_at_the_close() -> None:
+    scene = counted_scene()
+    close = scene.election.ballot_close_at
+    officer = returning_officer()
+
+    for now in (close, close + CAST_GRACE - timedelta(microseconds=1)):
+        with pytest.raises(ValidationError) as refused:
+            do_start_count(officer, scene.election, now=now)
+        message = " ".join(refused.value.messages)
+        assert f"The ballot for {scene.election.name} closed less" in message
+        assert f"closed less than {CAST_GRACE.seconds} seconds ago" in message
+        start_at = timezone.localtime(close + CAST_GRACE)
+        assert f"start the count from {start_at:%H:%M:%S}" in message
+        # Refused before anything is opened: every ballot is still sealed, nothing counted.
+        assert not count_started(scene.election)
+        assert SealedBallot.objects.filter(election=scene.election).count() == 7
+        assert not Ballot.objects.exists()
+
+    count = do_start_count(officer, scene.election, now=close + CAST_GRACE)
+    count.refresh_from_db()
+    assert count.status == CountStatus.DONE, count.error
+    assert not SealedBallot.objects.exists()
+    assert Ballot.objects.filter(election=scene.election).count() == 7
+
+
+def test_a_ballot_box_that_does_not_open_stops_the_count_and_stores_nothing() -> None:
+    scene = counted_scene()
+    sealed = SealedBallot.objects.filter(election=scene.election).order_by("pk").first()
+    assert sealed is not None
+    altered = bytearray(bytes(sealed.box))
+    altered[20] ^= 1
+    SealedBallot.objects.filter(pk=sealed.pk).update(box=bytes(altered))
+
+    with pytest.raises(ValidationError) as refused:
+        do_start_count(returning_officer(), scene.election)
+
+    [message] = refused.value.messages
+    assert message.startswith("The count cannot start: a sealed ballot failed authentication")
+    assert not count_started(scene.election)
+    assert not AuditEvent.objects.filter(tag=tags.RESULTS_COUNT_STARTED).exists()
+    assert SealedBallot.objects.filter(election=scene.election).count() == 7
+    assert (Ballot.objects.count(), Vote.objects.count(), Tracker.objects.count()) == (0, 0, 0)
+
+
+def test_the_count_opens_the_box_into_exactly_the_ballots_cast() -> None:
+    scene = counted_scene()
+    cast_trackers = sorted(
+        Credential.objects.filter(voter__election=scene.election, used=True).values_list(
+            "tracker", flat=True
+        )
+    )
+    boxes = sorted(
+        (box.channel, sorted(box.rankings.items())) for box in sealed_contents(scene.election)
+    )
+    assert len(boxes) == 7
+    assert not Ballot.objects.exists()
+
+    do_start_count(returning_officer(), scene.election)
+
+    assert not SealedBallot.objects.exists()
+    opened = sorted(
+        (ballot.channel, sorted((v.contest_id, v.ranking) for v in ballot.votes.all()))
+        for ballot in Ballot.objects.filter(election=scene.election).prefetch_related("votes")
+    )
+    assert opened == boxes
+    assert sorted(Tracker.objects.values_list("code", flat=True)) == cast_trackers

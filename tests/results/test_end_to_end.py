@@ -14,6 +14,8 @@ import random
 import shlex
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,8 +25,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from hustings.ballots.casting import do_cast_ballot, find_credential
-from hustings.ballots.models import Ballot, Delivery, PostalBatch, Voter
-from hustings.ballots.papers import papers_for
+from hustings.ballots.models import (
+    Ballot,
+    Credential,
+    Delivery,
+    PostalBatch,
+    SealedBallot,
+    Tracker,
+    Voter,
+)
+from hustings.ballots.papers import Paper, papers_for
 from hustings.ballots.roll import add_eligible_voters, mint_credentials
 from hustings.elections.models import Election
 from hustings.members.models import Member
@@ -49,6 +59,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 VOTERS = 2000
 POSTAL_SHARE = 5  # one voter in five votes by post
 HUSTINGS = Path(sys.executable).with_name("hustings")
+
+# A ballot's choices as the count reads them: (contest id, candidacy ids) sorted by contest id.
+ReadBallot = tuple[tuple[int, tuple[int, ...]], ...]
 
 
 def build_election() -> Election:
@@ -122,6 +135,17 @@ def choose(rng: random.Random, paper) -> list[int]:  # type: ignore[no-untyped-d
     return ranked
 
 
+def as_read(papers: Sequence[Paper], choices: dict[int, list[int]]) -> ReadBallot:
+    """Return choices as the count reads them: by contest id, a block vote in paper order."""
+    read = []
+    for paper in papers:
+        chosen = choices[paper.contest.pk]
+        if not paper.ranked:
+            chosen = [c.candidacy_id for c in paper.candidates if c.candidacy_id in chosen]
+        read.append((paper.contest.pk, tuple(chosen)))
+    return tuple(sorted(read))
+
+
 def test_ballots_cast_online_and_by_post_are_counted_published_and_recounted_by_the_cli(
     tmp_path: Path,
 ) -> None:
@@ -135,11 +159,16 @@ def test_ballots_cast_online_and_by_post_are_counted_published_and_recounted_by_
     papers = {}
     rng = random.Random(2026)
     postal = []
+    # Every ballot as the count must read it: its channel and, per contest, the ids chosen (a
+    # block vote in ballot-paper order, a ranking in the voter's).
+    expected: Counter[tuple[str, ReadBallot]] = Counter()
     for number, (voter, code) in enumerate(codes):
         if voter.region_id not in papers:
             papers[voter.region_id] = papers_for(election, voter.region_id)
         choices = {p.contest.pk: choose(rng, p) for p in papers[voter.region_id]}
-        if number % POSTAL_SHARE == 0:
+        channel = "postal" if number % POSTAL_SHARE == 0 else "online"
+        expected[(channel, as_read(papers[voter.region_id], choices))] += 1
+        if channel == "postal":
             postal.append((code, choices))
             continue
         credential = find_credential(code)
@@ -161,11 +190,31 @@ def test_ballots_cast_online_and_by_post_are_counted_published_and_recounted_by_
         accepted=0,
         rejections=[{"line": 2, "reason": "spoilt", "message": "spoilt: no first preference"}],
     )
-    assert Ballot.objects.filter(election=election).count() == len(codes)
+    # Until the count starts every ballot is sealed in the box, none readable.
+    assert SealedBallot.objects.filter(election=election).count() == len(codes)
+    assert not Ballot.objects.filter(election=election).exists()
+    assert not Tracker.objects.filter(election=election).exists()
 
     call_command("count_election", election.slug, "--yes", stdout=(tmp_path / "log").open("w"))
     count = Count.objects.get(election=election, kind=CountKind.COUNT)
     assert count.status == CountStatus.DONE, count.error
+    # Starting the count opened the box into exactly the ballots cast, and the trackers handed out.
+    assert not SealedBallot.objects.filter(election=election).exists()
+    opened = Counter(
+        (
+            ballot.channel,
+            tuple(sorted((v.contest_id, tuple(v.candidacy_ids())) for v in ballot.votes.all())),
+        )
+        for ballot in Ballot.objects.filter(election=election).prefetch_related("votes")
+    )
+    assert opened == expected
+    assert sorted(Tracker.objects.filter(election=election).values_list("code", flat=True)) == (
+        sorted(
+            Credential.objects.filter(voter__election=election, used=True).values_list(
+                "tracker", flat=True
+            )
+        )
+    )
     assert count.spoilt == 1
     assert published_results(election) is None
 
