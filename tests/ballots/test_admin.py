@@ -17,6 +17,7 @@ from hustings.ballots.models import (
     BallotEmail,
     Credential,
     PostalBatch,
+    SealedBallot,
     Tracker,
     Vote,
     Voter,
@@ -51,8 +52,8 @@ def scene_with_records() -> tuple[BallotScene, Voter, str]:
     return scene, voted, code
 
 
-def test_ballots_votes_and_trackers_are_not_in_the_admin():
-    for model in (Ballot, Vote, Tracker):
+def test_ballots_votes_trackers_and_sealed_ballots_are_not_in_the_admin():
+    for model in (Ballot, Vote, Tracker, SealedBallot):
         assert not admin.site.is_registered(model)
         with pytest.raises(NoReverseMatch):
             reverse(f"admin:ballots_{model._meta.model_name}_changelist")
@@ -83,14 +84,19 @@ def test_the_roll_shows_whether_and_how_members_voted_and_finds_a_membership_num
     assert "online" in page
 
 
-def test_credentials_never_show_the_digest():
+def test_credentials_never_show_the_digest_or_the_tracker_handed_out():
     _, voted, _ = scene_with_records()
     credential = Credential.objects.get(voter=voted)
+    assert credential.tracker
     client = staff_client(returning_officer())
 
     page = client.get(reverse("admin:ballots_credential_change", args=[credential.pk]))
+    listing = client.get(reverse("admin:ballots_credential_changelist"))
 
-    assert credential.code_digest not in page.content.decode()
+    for response in (page, listing):
+        assert response.status_code == 200
+        assert credential.code_digest not in response.content.decode()
+        assert credential.tracker not in response.content.decode()
 
 
 def test_the_postal_batch_shows_its_rejected_rows():
