@@ -1,16 +1,30 @@
-"""The voting pages over HTTP: code, paper, review, cast, receipt, and every refusal."""
+"""The voting pages over HTTP: code, paper, review, cast, receipt, and every refusal.
+
+Nothing of a vote is kept on the server between pages: accepting a code hands the browser a signed
+cookie naming the credential, and the cast swaps it for a signed receipt cookie. These tests read
+the cookies the responses set, forge and tamper with them, and check that the session store never
+learns who is voting.
+"""
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import timedelta
+from http.cookies import Morsel
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.core import mail
-from django.test import Client
+from django.contrib.sessions.models import Session
+from django.core import mail, signing
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from hustings.ballots.box import Opened, open_box
 from hustings.ballots.casting import do_cast_ballot, find_credential
 from hustings.ballots.models import (
     Ballot,
@@ -19,6 +33,7 @@ from hustings.ballots.models import (
     Credential,
     EmailKind,
     EmailStatus,
+    SealedBallot,
     Tracker,
     Vote,
     Voter,
@@ -36,16 +51,96 @@ CAST = reverse("ballots:cast")
 RECEIPT = reverse("ballots:receipt")
 VOTE = reverse("ballots:vote")
 
+# The cookies as docs/security.md describes them: names, salts and the path they are sent to.
+VOTING_COOKIE = "hustings_voting"
+RECEIPT_COOKIE = "hustings_receipt"
+VOTING_SALT = "hustings.ballots.voting"
+RECEIPT_SALT = "hustings.ballots.receipt"
+BALLOT_PATH = "/ballot/"
+
+TRACKER = re.compile(r'<p class="tracker" id="tracker">([0-9A-Z]{5}-[0-9A-Z]{5})</p>')
+ALREADY_CAST = "Your ballot had already been cast"
+
 
 def link(code: str) -> str:
     return reverse("ballots:code", args=[code])
 
 
-def opened(client: Client, code: str) -> None:
-    """Open the ballot with the emailed link, as a voter would."""
+def text(response) -> str:
+    return response.content.decode()
+
+
+def signed(name: str, value: str, salt: str) -> str:
+    """Return a cookie value signed as the site signs its cookies (with SECRET_KEY)."""
+    response = HttpResponse()
+    response.set_signed_cookie(name, value, salt=salt)
+    return response.cookies[name].value
+
+
+def unsigned(name: str, value: str, salt: str) -> str | None:
+    """Return what a signed cookie says, read as the site reads it, or None if it is not valid."""
+    request = HttpRequest()
+    request.COOKIES[name] = value
+    return request.get_signed_cookie(
+        name, default=None, salt=salt, max_age=settings.SESSION_COOKIE_AGE
+    )
+
+
+def set_cookie(response, name: str) -> Morsel:
+    """Return the cookie the response sets, checking it is scoped, HttpOnly and ends with the browser."""
+    morsel = response.cookies[name]
+    assert morsel.value
+    assert morsel["path"] == BALLOT_PATH
+    assert morsel["httponly"] is True
+    assert morsel["samesite"] == "Lax"
+    assert bool(morsel["secure"]) == settings.SESSION_COOKIE_SECURE
+    assert morsel["max-age"] == ""
+    assert morsel["expires"] == ""
+    return morsel
+
+
+def deleted(response, name: str) -> bool:
+    """Return whether the response deletes the cookie on the ballot pages' path."""
+    morsel = response.cookies.get(name)
+    return (
+        morsel is not None
+        and morsel.value == ""
+        and morsel["max-age"] == 0
+        and morsel["path"] == BALLOT_PATH
+    )
+
+
+def voting_credential(response) -> int | None:
+    """Return the credential pk the response's voting cookie names, if it sets a valid one."""
+    morsel = response.cookies.get(VOTING_COOKIE)
+    if morsel is None or not morsel.value:
+        return None
+    value = unsigned(VOTING_COOKIE, set_cookie(response, VOTING_COOKIE).value, VOTING_SALT)
+    return int(value) if value is not None else None
+
+
+def receipt_says(response) -> str | None:
+    """Return the receipt cookie's content as the response sets it."""
+    return unsigned(RECEIPT_COOKIE, set_cookie(response, RECEIPT_COOKIE).value, RECEIPT_SALT)
+
+
+def shown_tracker(response) -> str:
+    (tracker,) = TRACKER.findall(text(response))
+    return tracker
+
+
+def no_sessions() -> bool:
+    """Return whether the session store is empty (read before touching Client.session)."""
+    return Session.objects.count() == 0
+
+
+def opened(client: Client, code: str):
+    """Open the ballot with the emailed link, as a voter would; return the response."""
     response = client.get(link(code))
     assert response.status_code == 302
     assert response["Location"] == PAPER
+    assert voting_credential(response) == find_credential(code).pk
+    return response
 
 
 def paper_data(
@@ -60,8 +155,20 @@ def paper_data(
     return data
 
 
-def text(response) -> str:
-    return response.content.decode()
+def sealed(scene: BallotScene) -> list[Opened]:
+    """Open (without storing anything) every box sealed so far in the scene's election."""
+    return [
+        open_box(scene.election.pk, row.key_id, bytes(row.box))
+        for row in SealedBallot.objects.filter(election=scene.election)
+    ]
+
+
+def nothing_cast() -> bool:
+    return (
+        not SealedBallot.objects.exists()
+        and not Voter.objects.exclude(voted="").exists()
+        and not Credential.objects.filter(used=True).exists()
+    )
 
 
 def test_the_emailed_link_opens_the_whole_paper_in_ballot_order_without_the_code_in_the_address():
@@ -86,19 +193,63 @@ def test_the_emailed_link_opens_the_whole_paper_in_ballot_order_without_the_code
     assert "no-store" in response["Cache-Control"]
 
 
-def test_a_session_key_fixed_before_the_code_is_replaced_when_the_code_is_accepted():
+def test_an_accepted_code_is_held_in_a_signed_cookie_for_the_ballot_pages_and_not_in_a_session():
     scene = BallotScene()
     _, code = scene.voter()
     client = Client()
+
+    response = client.get(link(code))
+
+    cookie = set_cookie(response, VOTING_COOKIE)
+    credential = find_credential(code)
+    assert unsigned(VOTING_COOKIE, cookie.value, VOTING_SALT) == str(credential.pk)
+    # Signed, not merely encoded: the same value under the receipt's salt is not accepted.
+    assert unsigned(VOTING_COOKIE, cookie.value, RECEIPT_SALT) is None
+    assert code not in cookie.value
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert no_sessions()
+
+
+def test_voting_without_signing_in_writes_nothing_to_the_session_store():
+    scene = BallotScene()
+    voter, code = scene.voter()
+    client = Client()
+
     client.get(VOTE)
-    session = client.session
-    session["marker"] = "x"
-    session.save()
-    before = session.session_key
+    client.post(VOTE, {"membership_number": voter.member.membership_number, "code": code})
+    client.get(PAPER)
+    client.post(PAPER, paper_data(scene, [0], {0: "1"}))
+    cast = client.post(CAST, paper_data(scene, [0], {0: "1"}))
+    client.get(RECEIPT)
+    client.post(RECEIPT)
+
+    assert cast.status_code == 200
+    assert SealedBallot.objects.count() == 1
+    assert no_sessions()
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+def test_a_session_key_fixed_before_voting_is_never_linked_to_the_credential():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    # Someone plants a session of their own in the voter's browser before the voter votes.
+    planted = SessionStore()
+    planted["marker"] = "x"
+    planted.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
 
     opened(client, code)
+    client.get(PAPER)
+    response = client.post(CAST, paper_data(scene, [0], {}))
 
-    assert client.session.session_key != before
+    assert response.status_code == 200
+    credential = Credential.objects.get()
+    assert credential.tracker == shown_tracker(response)
+    # The planted session is the only one, and it holds what it held: nothing of the vote.
+    (session,) = Session.objects.all()
+    assert session.session_key == planted.session_key
+    assert session.get_decoded() == {"marker": "x"}
 
 
 def test_a_member_who_types_their_number_and_code_loosely_gets_their_paper():
@@ -114,7 +265,8 @@ def test_a_member_who_types_their_number_and_code_loosely_gets_their_paper():
 
     assert response.status_code == 302
     assert response["Location"] == PAPER
-    assert client.session[voting.VOTING] == find_credential(code).pk
+    assert voting_credential(response) == find_credential(code).pk
+    assert "Your ballot paper" in text(client.get(PAPER))
 
 
 def test_a_code_with_the_wrong_membership_number_is_refused_like_an_unknown_code():
@@ -133,7 +285,9 @@ def test_a_code_with_the_wrong_membership_number_is_refused_like_an_unknown_code
     for response in (wrong_number, unknown_code):
         assert response.status_code == 400
         assert "The membership number and voting code do not match." in text(response)
-    assert voting.VOTING not in client.session
+        assert VOTING_COOKIE not in response.cookies
+    assert VOTING_COOKIE not in client.cookies
+    assert client.get(PAPER)["Location"] == VOTE
 
 
 def test_a_code_that_cannot_be_a_code_says_what_a_code_looks_like():
@@ -167,6 +321,7 @@ def test_repeated_wrong_codes_for_one_membership_number_are_rate_limited():
 
     assert response.status_code == 429
     assert "Too many attempts" in text(response)
+    assert VOTING_COOKIE not in response.cookies
 
 
 def test_an_over_vote_is_refused_naming_the_contest_and_keeping_the_ticks():
@@ -187,7 +342,7 @@ def test_an_over_vote_is_refused_naming_the_contest_and_keeping_the_ticks():
     assert f'value="{scene.national_candidates[3].pk}" checked' not in page
     first = scene.regional_candidates[0].pk
     assert f'name="c{scene.regional.pk}-{first}" value="1"' in page
-    assert not Ballot.objects.exists()
+    assert nothing_cast()
 
 
 def test_a_number_given_twice_is_refused_naming_both_candidates():
@@ -260,9 +415,10 @@ def test_review_shows_each_contests_choices_and_a_blank_contest_as_no_vote():
     assert "Cast my vote" in page
     assert "Change my choices" in page
     assert "no-store" in response["Cache-Control"]
-    # The choices travel in the page, not in the session.
-    assert dict(client.session.items()) == {voting.VOTING: find_credential(code).pk}
-    assert not Ballot.objects.exists()
+    # The choices travel in the page: no cookie changes, and nothing is kept on the server.
+    assert set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    assert no_sessions()
+    assert nothing_cast()
 
 
 def test_changing_the_choices_returns_to_the_paper_with_them_filled_in():
@@ -281,38 +437,45 @@ def test_changing_the_choices_returns_to_the_paper_with_them_filled_in():
     assert f'name="c{scene.regional.pk}-{scene.regional_candidates[1].pk}" value="1"' in page
 
 
-def test_casting_the_reviewed_choices_stores_exactly_one_ballot_and_shows_the_tracker():
+def test_casting_seals_exactly_one_ballot_and_answers_with_the_receipt():
     scene = BallotScene()
     voter, code = scene.voter()
     client = Client()
     opened(client, code)
+    credential = find_credential(code)
 
     response = client.post(CAST, paper_data(scene, [3, 1], {2: "1", 0: "2"}))
 
-    assert response.status_code == 302
-    assert response["Location"] == RECEIPT
-    ballot = Ballot.objects.get()
-    assert ballot.channel == Channel.ONLINE
-    votes = {vote.contest_id: vote.candidacy_ids() for vote in Vote.objects.filter(ballot=ballot)}
+    assert response.status_code == 200
+    assert "Your vote has been cast" in text(response)
+    assert ALREADY_CAST not in text(response)
+    assert "no-store" in response["Cache-Control"]
+    tracker = shown_tracker(response)
+    (box,) = sealed(scene)
     national, regional = scene.national_candidates, scene.regional_candidates
-    assert votes == {
-        scene.national.pk: [national[1].pk, national[3].pk],
-        scene.regional.pk: [regional[2].pk, regional[0].pk],
-    }
+    assert box == Opened(
+        Channel.ONLINE,
+        tracker,
+        {
+            scene.national.pk: f"{national[1].pk},{national[3].pk}",
+            scene.regional.pk: f"{regional[2].pk},{regional[0].pk}",
+        },
+    )
+    # Nothing readable is stored until the count opens the box.
+    assert not Ballot.objects.exists()
+    assert not Vote.objects.exists()
+    assert not Tracker.objects.exists()
     voter.refresh_from_db()
     assert voter.voted == Channel.ONLINE
-    tracker = Tracker.objects.get().code
+    credential.refresh_from_db()
+    assert (credential.used, credential.tracker) == (True, tracker)
+    # The voting cookie goes; the receipt cookie names the receipt and nothing of the choices.
+    assert deleted(response, VOTING_COOKIE)
+    assert receipt_says(response) == f"{credential.pk}:{scene.election.pk}:{tracker}:0"
+    assert no_sessions()
     receipt = client.get(RECEIPT)
-    assert tracker in text(receipt)
+    assert shown_tracker(receipt) == tracker
     assert "no-store" in receipt["Cache-Control"]
-    # The session keeps the receipt only: no credential to vote with, and no choices.
-    session = dict(client.session.items())
-    assert voting.VOTING not in session
-    assert session[voting.RECEIPT] == {
-        "tracker": tracker,
-        "credential": find_credential(code).pk,
-        "election": scene.election.pk,
-    }
 
 
 def test_a_blank_contest_is_cast_as_a_blank_vote():
@@ -323,8 +486,11 @@ def test_a_blank_contest_is_cast_as_a_blank_vote():
 
     client.post(CAST, paper_data(scene, [0]))
 
-    votes = dict(Vote.objects.values_list("contest_id", "ranking"))
-    assert votes == {scene.national.pk: str(scene.national_candidates[0].pk), scene.regional.pk: ""}
+    (box,) = sealed(scene)
+    assert box.rankings == {
+        scene.national.pk: str(scene.national_candidates[0].pk),
+        scene.regional.pk: "",
+    }
 
 
 def test_the_cast_rechecks_the_choices_and_stores_nothing_if_they_are_wrong():
@@ -337,52 +503,69 @@ def test_the_cast_rechecks_the_choices_and_stores_nothing_if_they_are_wrong():
 
     assert response.status_code == 400
     assert "you may vote for up to 2 candidates, and 3 are marked" in text(response)
-    assert not Ballot.objects.exists()
-    assert not Voter.objects.filter(voted__gt="").exists()
+    assert nothing_cast()
+    assert VOTING_COOKIE not in response.cookies
+    assert RECEIPT_COOKIE not in response.cookies
 
 
-def test_a_double_submitted_cast_lands_on_the_receipt_and_stores_one_ballot():
+def test_a_double_submitted_cast_seals_one_ballot_and_both_answers_show_its_tracker():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    opened(client, code)
+    held = client.cookies[VOTING_COOKIE].value
+    data = paper_data(scene, [0], {0: "1"})
+    first = client.post(CAST, data)
+    # A double click: the second request left the browser with the same voting cookie.
+    client.cookies[VOTING_COOKIE] = held
+
+    second = client.post(CAST, data)
+
+    assert SealedBallot.objects.count() == 1
+    assert (first.status_code, second.status_code) == (200, 200)
+    tracker = Credential.objects.get().tracker
+    assert shown_tracker(first) == shown_tracker(second) == tracker
+    assert ALREADY_CAST not in text(first)
+    assert ALREADY_CAST in text(second)
+    assert "It was cast once, and counts once." in text(second)
+    assert deleted(second, VOTING_COOKIE)
+    assert receipt_says(second) == f"{Credential.objects.get().pk}:{scene.election.pk}:{tracker}:0"
+
+
+def test_a_cast_whose_twin_request_already_cast_shows_the_twins_tracker():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    opened(client, code)
+    # A second tab (or the first of a double click) has cast, and its answer never reached here.
+    tracker = do_cast_ballot(find_credential(code), {})
+
+    response = client.post(CAST, paper_data(scene, [0], {0: "1"}))
+
+    assert response.status_code == 200
+    assert shown_tracker(response) == tracker
+    assert ALREADY_CAST in text(response)
+    assert receipt_says(response).split(":")[2:] == [tracker, "0"]
+    # The first cast stands: blank, as it was cast.
+    (box,) = sealed(scene)
+    assert box.rankings == {scene.national.pk: "", scene.regional.pk: ""}
+
+
+def test_reloading_the_cast_after_casting_shows_the_receipt_again():
     scene = BallotScene()
     _, code = scene.voter()
     client = Client()
     opened(client, code)
     data = paper_data(scene, [0], {0: "1"})
-    client.post(CAST, data)
+    tracker = shown_tracker(client.post(CAST, data))
 
-    again = client.post(CAST, data)
+    reload = client.post(CAST, data, follow=True)
 
-    assert again.status_code == 302
-    assert again["Location"] == RECEIPT
-    assert Ballot.objects.count() == 1
-
-
-def test_a_cast_whose_twin_request_already_voted_waits_for_the_twins_receipt(monkeypatch):
-    scene = BallotScene()
-    _, code = scene.voter()
-    client = Client()
-    opened(client, code)
-    credential = find_credential(code)
-    # A double click: the twin request has cast, but has not yet saved the receipt into the
-    # session, which it does while this request waits.
-    tracker = do_cast_ballot(credential, {})
-    key = client.session.session_key
-
-    def twin_saves_its_session(seconds: float) -> None:
-        store = SessionStore(key)
-        store.pop(voting.VOTING, None)
-        store[voting.RECEIPT] = {
-            "tracker": tracker,
-            "credential": credential.pk,
-            "election": scene.election.pk,
-        }
-        store.save()
-
-    monkeypatch.setattr(voting.time, "sleep", twin_saves_its_session)
-    response = client.post(CAST, paper_data(scene, [0], {0: "1"}))
-
-    assert response["Location"] == RECEIPT
-    assert tracker in text(client.get(RECEIPT))
-    assert Ballot.objects.count() == 1
+    assert reload.redirect_chain == [(RECEIPT, 302)]
+    assert shown_tracker(reload) == tracker
+    assert SealedBallot.objects.count() == 1
+    # The paper itself also leads back to the receipt, not to a fresh paper.
+    assert client.get(PAPER)["Location"] == RECEIPT
 
 
 def test_a_cast_after_a_postal_vote_is_refused_and_stores_nothing():
@@ -390,16 +573,21 @@ def test_a_cast_after_a_postal_vote_is_refused_and_stores_nothing():
     _, code = scene.voter()
     client = Client()
     opened(client, code)
-    do_cast_ballot(find_credential(code), {}, channel=Channel.POSTAL)
+    postal = do_cast_ballot(find_credential(code), {}, channel=Channel.POSTAL)
 
     response = client.post(CAST, paper_data(scene, [0], {0: "1"}))
 
     assert response.status_code == 200
-    assert "You have already voted" in text(response)
-    assert "(by post)" in text(response)
-    assert "Each member votes once" in text(response)
-    assert Ballot.objects.count() == 1
-    assert Vote.objects.filter(ranking__gt="").count() == 0
+    page = text(response)
+    assert "You have already voted" in page
+    assert "(by post)" in page
+    assert "Each member votes once" in page
+    # The postal paper's tracker is not handed to whoever holds the code.
+    assert postal not in page
+    assert RECEIPT_COOKIE not in response.cookies
+    (box,) = sealed(scene)
+    assert (box.channel, box.tracker) == (Channel.POSTAL, postal)
+    assert box.rankings == {scene.national.pk: "", scene.regional.pk: ""}
 
 
 def test_opening_the_link_again_after_voting_is_refused():
@@ -414,7 +602,9 @@ def test_opening_the_link_again_after_voting_is_refused():
     assert again.status_code == 200
     assert "You have already voted" in text(again)
     assert "(online)" in text(again)
-    assert Ballot.objects.count() == 1
+    assert VOTING_COOKIE not in again.cookies
+    assert f'href="{RECEIPT}"' not in text(again)
+    assert SealedBallot.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -431,7 +621,7 @@ def test_the_link_outside_the_ballot_window_says_when_voting_is_open(phase: Phas
     assert words in page
     when = timezone.localtime(scene.election.ballot_close_at)
     assert f"{when:%-d %B %Y at %H:%M}" in page
-    assert voting.VOTING not in Client().session
+    assert VOTING_COOKIE not in response.cookies
 
 
 def test_a_cast_after_the_ballot_closes_is_refused_and_stores_nothing():
@@ -445,14 +635,13 @@ def test_a_cast_after_the_ballot_closes_is_refused_and_stores_nothing():
     response = client.post(CAST, paper_data(scene, [0], {}))
 
     assert "Voting has closed" in text(response)
-    assert not Ballot.objects.exists()
+    assert nothing_cast()
+    assert RECEIPT_COOKIE not in response.cookies
 
 
 def test_a_replaced_code_is_refused_and_the_new_one_works():
     scene = BallotScene()
     voter, old = scene.voter()
-    from django.db import transaction
-
     with transaction.atomic():
         new = mint_credential(voter, reissue=True)
 
@@ -461,7 +650,23 @@ def test_a_replaced_code_is_refused_and_the_new_one_works():
 
     assert "This code has been replaced" in text(refused)
     assert "Use the code in your latest ballot email or letter." in text(refused)
+    assert VOTING_COOKIE not in refused.cookies
     assert accepted["Location"] == PAPER
+    assert voting_credential(accepted) == find_credential(new).pk
+
+
+def test_a_code_replaced_after_it_was_entered_cannot_cast():
+    scene = BallotScene()
+    voter, old = scene.voter()
+    client = Client()
+    opened(client, old)
+    with transaction.atomic():
+        mint_credential(voter, reissue=True)
+
+    response = client.post(CAST, paper_data(scene, [0], {}))
+
+    assert "This code has been replaced" in text(response)
+    assert nothing_cast()
 
 
 def test_a_link_with_an_unknown_code_is_refused():
@@ -470,13 +675,91 @@ def test_a_link_with_an_unknown_code_is_refused():
     response = Client().get(link("ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
 
     assert "We do not recognise this code" in text(response)
+    assert VOTING_COOKIE not in response.cookies
 
 
-def test_the_paper_without_a_code_in_the_session_asks_for_one():
+def test_the_paper_without_a_voting_cookie_asks_for_a_code():
     response = Client().get(PAPER, follow=True)
 
     assert response.redirect_chain[-1][0] == VOTE
     assert "Enter your membership number and voting code" in text(response)
+
+
+def forgeries(victim: Credential, genuine: str) -> dict[str, str]:
+    """Return voting cookies naming the victim's credential that this site did not hand out."""
+    _, timestamp, signature = genuine.split(":")
+    with override_settings(SECRET_KEY="another site's secret key " * 2, SECRET_KEY_FALLBACKS=[]):
+        another_key = signed(VOTING_COOKIE, str(victim.pk), VOTING_SALT)
+    return {
+        "unsigned": str(victim.pk),
+        # The attacker's own genuine cookie with the pk changed to the victim's.
+        "tampered": f"{victim.pk}:{timestamp}:{signature}",
+        "receipt salt": signed(VOTING_COOKIE, str(victim.pk), RECEIPT_SALT),
+        "another cookie's signature": signed(RECEIPT_COOKIE, str(victim.pk), VOTING_SALT),
+        "another key": another_key,
+    }
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    ["unsigned", "tampered", "receipt salt", "another cookie's signature", "another key"],
+)
+def test_a_forged_or_tampered_voting_cookie_is_ignored(forgery: str):
+    scene = BallotScene()
+    _, mine = scene.voter()
+    victim_voter, _ = scene.voter()
+    attacker = Client()
+    genuine = opened(attacker, mine).cookies[VOTING_COOKIE].value
+    victim = Credential.objects.get(voter=victim_voter)
+    attacker.cookies[VOTING_COOKIE] = forgeries(victim, genuine)[forgery]
+
+    paper = attacker.get(PAPER, follow=True)
+    cast = attacker.post(CAST, paper_data(scene, [0], {}), follow=True)
+
+    for response in (paper, cast):
+        assert response.redirect_chain == [(VOTE, 302)]
+        assert "Enter your membership number and voting code" in text(response)
+    assert nothing_cast()
+
+
+def test_a_voting_cookie_older_than_a_session_is_ignored(monkeypatch):
+    scene = BallotScene()
+    _, code = scene.voter()
+    credential = find_credential(code)
+    then = time.time() - settings.SESSION_COOKIE_AGE - 60
+    with monkeypatch.context() as past:
+        past.setattr(signing.time, "time", lambda: then)
+        stale = signed(VOTING_COOKIE, str(credential.pk), VOTING_SALT)
+    client = Client()
+    client.cookies[VOTING_COOKIE] = stale
+
+    response = client.post(CAST, paper_data(scene, [0], {}))
+
+    assert response["Location"] == VOTE
+    assert nothing_cast()
+    # The same cookie signed now is accepted: only its age refused it.
+    client.cookies[VOTING_COOKIE] = signed(VOTING_COOKIE, str(credential.pk), VOTING_SALT)
+    assert client.post(CAST, paper_data(scene, [0], {})).status_code == 200
+    assert SealedBallot.objects.count() == 1
+
+
+def test_a_receipt_cookie_signed_for_voting_is_not_accepted_as_a_receipt():
+    scene = BallotScene()
+    _, code = scene.voter()
+    credential = find_credential(code)
+    do_cast_ballot(credential, {})
+    credential.refresh_from_db()
+    client = Client()
+    receipt = f"{credential.pk}:{scene.election.pk}:{credential.tracker}:0"
+    client.cookies[RECEIPT_COOKIE] = signed(RECEIPT_COOKIE, receipt, VOTING_SALT)
+
+    response = client.get(RECEIPT)
+
+    assert "No receipt here" in text(response)
+    assert credential.tracker not in text(response)
+    # Signed as the site signs receipts, the same content is a receipt.
+    client.cookies[RECEIPT_COOKIE] = signed(RECEIPT_COOKIE, receipt, RECEIPT_SALT)
+    assert shown_tracker(client.get(RECEIPT)) == credential.tracker
 
 
 def test_the_regional_contest_appears_only_for_that_regions_voters():
@@ -494,7 +777,8 @@ def test_the_regional_contest_appears_only_for_that_regions_voters():
     assert "Eve Local" not in away
     # Numbers for the regional contest sent by someone outside the region are not read at all.
     elsewhere.post(CAST, paper_data(scene, [0], {0: "1"}))
-    assert list(Vote.objects.values_list("contest_id", flat=True)) == [scene.national.pk]
+    (box,) = sealed(scene)
+    assert box.rankings == {scene.national.pk: str(scene.national_candidates[0].pk)}
 
 
 def test_a_signed_in_member_votes_with_their_code_in_the_same_way():
@@ -502,13 +786,18 @@ def test_a_signed_in_member_votes_with_their_code_in_the_same_way():
     _, code = scene.voter()
     client = Client()
     client.force_login(make_user(email="someone@example.org"))
+    before = client.session.session_key
     opened(client, code)
 
     response = client.post(CAST, paper_data(scene, [0], {}))
 
-    assert response["Location"] == RECEIPT
-    assert Ballot.objects.count() == 1
-    assert "_auth_user_id" in client.session
+    assert response.status_code == 200
+    assert shown_tracker(response) == Credential.objects.get().tracker
+    assert SealedBallot.objects.count() == 1
+    # Still signed in, in the same session, which holds the sign-in and nothing of the vote.
+    (session,) = Session.objects.all()
+    assert session.session_key == before
+    assert set(session.get_decoded()) == {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
 
 
 def test_every_post_needs_the_csrf_token():
@@ -524,7 +813,7 @@ def test_every_post_needs_the_csrf_token():
         (RECEIPT, {}),
     ):
         assert client.post(url, data).status_code == 403
-    assert not Ballot.objects.exists()
+    assert nothing_cast()
 
 
 def test_the_receipt_is_emailed_once_to_the_register_address_and_logged_without_the_tracker():
@@ -532,13 +821,18 @@ def test_the_receipt_is_emailed_once_to_the_register_address_and_logged_without_
     voter, code = scene.voter()
     client = Client()
     opened(client, code)
-    client.post(CAST, paper_data(scene, [0, 1], {0: "1"}))
-    tracker = Tracker.objects.get().code
+    tracker = shown_tracker(client.post(CAST, paper_data(scene, [0, 1], {0: "1"})))
 
-    response = client.post(RECEIPT, follow=True)
-    client.post(RECEIPT)
+    first = client.post(RECEIPT)
+    emailed = client.get(RECEIPT)
+    second = client.post(RECEIPT, follow=True)
 
-    assert "We are emailing your tracker" in text(response)
+    assert first["Location"] == RECEIPT
+    assert receipt_says(first).endswith(f":{tracker}:1")
+    assert "We are emailing your tracker" in text(emailed)
+    assert "Your tracker has been emailed" in text(emailed)
+    assert "Email my tracker to me" not in text(emailed)
+    assert "Your tracker has already been emailed to you." in text(second)
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
     assert sent.to == [voter.member.email]
@@ -552,7 +846,27 @@ def test_the_receipt_is_emailed_once_to_the_register_address_and_logged_without_
         EmailKind.RECEIPT,
         EmailStatus.SENT,
     )
-    assert tracker not in logged.error
+    for field in BallotEmail._meta.concrete_fields:
+        assert tracker not in str(field.value_from_object(logged)), field.name
+
+
+def test_a_receipt_cookie_naming_another_credentials_tracker_sends_no_email():
+    scene = BallotScene()
+    _, code = scene.voter()
+    _, other = scene.voter()
+    theirs = do_cast_ballot(find_credential(other), {})
+    client = Client()
+    opened(client, code)
+    client.post(CAST, paper_data(scene, [0], {}))
+    mine = find_credential(code)
+    client.cookies[RECEIPT_COOKIE] = signed(
+        RECEIPT_COOKIE, f"{mine.pk}:{scene.election.pk}:{theirs}:0", RECEIPT_SALT
+    )
+
+    client.post(RECEIPT)
+
+    assert mail.outbox == []
+    assert not BallotEmail.objects.exists()
 
 
 def test_a_member_with_no_email_address_is_told_to_write_the_tracker_down():
@@ -569,9 +883,16 @@ def test_a_member_with_no_email_address_is_told_to_write_the_tracker_down():
 
 
 def test_the_receipt_page_in_another_browser_shows_no_tracker():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    opened(client, code)
+    tracker = shown_tracker(client.post(CAST, paper_data(scene, [0], {})))
+
     response = Client().get(RECEIPT)
 
     assert "No receipt here" in text(response)
+    assert tracker not in text(response)
 
 
 def test_a_used_credential_stays_used_and_is_not_revoked_by_the_pages():
@@ -579,11 +900,12 @@ def test_a_used_credential_stays_used_and_is_not_revoked_by_the_pages():
     _, code = scene.voter()
     client = Client()
     opened(client, code)
-    client.post(CAST, paper_data(scene, [0], {}))
+    tracker = shown_tracker(client.post(CAST, paper_data(scene, [0], {})))
     client.get(link(code))
 
     credential = Credential.objects.get()
     assert credential.used
+    assert credential.tracker == tracker
     assert credential.revoked_at is None
 
 
@@ -592,8 +914,7 @@ def test_a_receipt_email_that_fails_is_logged_as_failed_without_the_tracker(monk
     _, code = scene.voter()
     client = Client()
     opened(client, code)
-    client.post(CAST, paper_data(scene, [0], {}))
-    tracker = Tracker.objects.get().code
+    tracker = shown_tracker(client.post(CAST, paper_data(scene, [0], {})))
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(f"relay said no to a message containing {tracker}")
@@ -616,7 +937,7 @@ def test_repeated_unknown_codes_in_links_from_one_address_are_rate_limited():
     response = client.get(link(code))
 
     assert response.status_code == 429
-    assert voting.VOTING not in client.session
+    assert VOTING_COOKIE not in response.cookies
 
 
 def test_reopening_the_link_in_the_browser_that_voted_points_to_its_receipt():
@@ -626,10 +947,11 @@ def test_reopening_the_link_in_the_browser_that_voted_points_to_its_receipt():
     opened(client, code)
     client.post(CAST, paper_data(scene, [0], {}))
 
-    again = text(client.get(link(code)))
+    again = client.get(link(code))
 
-    assert "You have already voted" in again
-    assert f'href="{RECEIPT}"' in again
+    assert "You have already voted" in text(again)
+    assert f'href="{RECEIPT}"' in text(again)
+    assert VOTING_COOKIE not in again.cookies
 
 
 def test_a_second_member_on_the_same_computer_does_not_see_the_first_members_receipt():
@@ -638,14 +960,21 @@ def test_a_second_member_on_the_same_computer_does_not_see_the_first_members_rec
     _, second = scene.voter()
     client = Client()
     opened(client, first)
-    client.post(CAST, paper_data(scene, [0], {}))
-    tracker = Tracker.objects.get().code
+    tracker = shown_tracker(client.post(CAST, paper_data(scene, [0], {})))
 
-    opened(client, second)
+    entered = opened(client, second)
 
-    assert voting.RECEIPT not in client.session
-    assert tracker not in text(client.get(RECEIPT))
-    assert tracker not in text(client.get(link(first)))
+    assert deleted(entered, RECEIPT_COOKIE)
+    assert "No receipt here" in text(client.get(RECEIPT))
+    refused = text(client.get(link(first)))
+    assert "You have already voted" in refused
+    assert tracker not in refused
+    assert f'href="{RECEIPT}"' not in refused
+    # The second member votes with their own code, and sees their own tracker.
+    own = client.post(CAST, paper_data(scene, [1], {}))
+    assert shown_tracker(own) != tracker
+    assert shown_tracker(own) == find_credential(second).tracker
+    assert SealedBallot.objects.count() == 2
 
 
 def test_the_election_page_sends_members_to_vote_and_staff_to_run_the_ballot():

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from hustings.ballots.box import open_box
 from hustings.ballots.issuing import do_issue_credentials
-from hustings.ballots.models import Ballot, Tracker, Vote
+from hustings.ballots.models import Ballot, Credential, SealedBallot, Tracker
+from hustings.results.actions import do_start_count
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.results.scene import close_ballot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +33,11 @@ def ballot_link_for(email: str) -> str:
 def issue(scene: factories.BallotScene) -> None:
     """Issue every eligible member a code, as staff do when the ballot opens: emails and letters."""
     do_issue_credentials(factories.returning_officer(), scene.election, print_file=io.StringIO())
+
+
+def ballot_cookies(page: Page) -> dict[str, dict]:
+    """Return the browser's cookies by name."""
+    return {cookie["name"]: cookie for cookie in page.context.cookies()}
 
 
 def test_member_votes_from_the_email_ranking_by_keyboard_and_cannot_vote_twice(page: Page) -> None:
@@ -97,35 +103,55 @@ def test_member_votes_from_the_email_ranking_by_keyboard_and_cannot_vote_twice(p
     regional = page.get_by_role("region", name="Regional")
     expect(regional.get_by_role("listitem")).to_have_text(["Gus Local", "Eve Local"])
     assert_accessible(page)
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
+    # Nothing of the vote is on the server: the browser holds the signed voting cookie, no session.
+    cookies = ballot_cookies(page)
+    assert "sessionid" not in cookies
+    voting = cookies["hustings_voting"]
+    assert (voting["path"], voting["httpOnly"], voting["sameSite"]) == ("/ballot/", True, "Lax")
+    assert voting["expires"] == -1  # ends with the browser
 
     # A double click casts once and lands on the receipt.
     page.get_by_role("button", name="Cast my vote").dblclick()
     expect(page.get_by_role("heading", name="Your vote has been cast", level=1)).to_be_visible()
     tracker = page.locator(".tracker").inner_text()
-    assert list(Tracker.objects.values_list("code", flat=True)) == [tracker]
     assert_accessible(page)
-    (ballot,) = Ballot.objects.all()
-    stored = {vote.contest_id: vote.candidacy_ids() for vote in Vote.objects.filter(ballot=ballot)}
+    credential = Credential.objects.get(voter__member=voter)
+    assert credential.tracker == tracker
+    (sealed,) = SealedBallot.objects.all()
+    box = open_box(scene.election.pk, sealed.key_id, bytes(sealed.box))
     nat, reg = scene.national_candidates, scene.regional_candidates
-    assert stored == {
-        scene.national.pk: [nat[0].pk, nat[3].pk],
-        scene.regional.pk: [reg[2].pk, reg[0].pk],
+    assert (box.channel, box.tracker) == ("online", tracker)
+    assert box.rankings == {
+        scene.national.pk: f"{nat[0].pk},{nat[3].pk}",
+        scene.regional.pk: f"{reg[2].pk},{reg[0].pk}",
     }
+    # Sealed: no ballot or tracker is readable until the count opens the box.
+    assert not Ballot.objects.exists()
+    assert not Tracker.objects.exists()
+    cookies = ballot_cookies(page)
+    assert "hustings_voting" not in cookies
+    assert "sessionid" not in cookies
+    assert cookies["hustings_receipt"]["httpOnly"]
 
     page.get_by_role("button", name="Email my tracker to me").click()
     expect(page.get_by_text("We are emailing your tracker")).to_be_visible()
-    assert tracker in mail.outbox[-1].body
+    (emailed,) = [message for message in mail.outbox if "receipt" in message.subject]
+    assert emailed.to == [voter.email]
+    assert tracker in emailed.body
 
+    # The link is spent: opening it again is refused, and offers this browser's receipt.
     page.goto(link)
     expect(page.get_by_role("heading", name="You have already voted", level=1)).to_be_visible()
     expect(page.get_by_text("Each member votes once")).to_be_visible()
     assert_accessible(page)
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
+    page.get_by_role("link", name="See the receipt for the ballot cast in this browser").click()
+    expect(page.locator(".tracker")).to_have_text(tracker)
 
-    # After the close the member finds their tracker on the public list.
-    scene.election.ballot_close_at = timezone.now() - timedelta(minutes=1)
-    scene.election.save()
+    # Once the count starts (after the close) the member finds their tracker on the public list.
+    close_ballot(scene.election)
+    do_start_count(factories.returning_officer(), scene.election, run_now=True)
     page.goto(reverse("ballots:trackers", args=[scene.election.slug]))
     page.get_by_label("Your tracker").fill(tracker.replace("-", "").lower())
     page.get_by_role("button", name="Find my tracker").click()
@@ -133,6 +159,7 @@ def test_member_votes_from_the_email_ranking_by_keyboard_and_cannot_vote_twice(p
         f"Tracker {tracker} is on the list of counted ballots"
     )
     assert_accessible(page)
+    assert list(Tracker.objects.values_list("code", flat=True)) == [tracker]
 
 
 def test_member_opens_the_ballot_by_typing_their_number_and_code(page: Page) -> None:
@@ -154,3 +181,16 @@ def test_member_opens_the_ballot_by_typing_their_number_and_code(page: Page) -> 
     page.get_by_role("button", name="Open my ballot paper").click()
     expect(page.get_by_role("heading", name="Your ballot paper", level=1)).to_be_visible()
     expect(page.get_by_text(voter.membership_number)).to_be_visible()
+
+    # A single click: the cast answers with the receipt itself, at the cast's own address.
+    page.get_by_role("button", name="Review my choices").click()
+    expect(page.get_by_role("heading", name="Check your choices", level=1)).to_be_visible()
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("heading", name="Your vote has been cast", level=1)).to_be_visible()
+    assert page.url.endswith(reverse("ballots:cast"))
+    expect(page.locator(".tracker")).to_have_text(
+        Credential.objects.get(voter__member=voter).tracker
+    )
+    expect(page.get_by_text("had already been cast")).to_have_count(0)
+    assert_accessible(page)
+    assert SealedBallot.objects.count() == 1
