@@ -162,6 +162,15 @@ def open_ballot_box(election: Election) -> int:
     """
     with transaction.atomic():
         sealed = list(SealedBallot.objects.filter(election=election).values_list("key_id", "box"))
+        # Every member the roll marks as voted has one ballot: sealed, or opened by an earlier call.
+        voted = Voter.objects.filter(election=election).exclude(voted="").count()
+        already = Ballot.objects.filter(election=election).count()
+        if voted != len(sealed) + already:
+            raise BallotBoxError(
+                f"the ballot box of {election.name} holds {len(sealed) + already} ballots but the "
+                f"roll marks {voted} members as voted; the database has been altered outside the "
+                "application"
+            )
         if not sealed:
             return 0
         missing = missing_keys(election)
@@ -170,12 +179,6 @@ def open_ballot_box(election: Election) -> int:
                 f"{len(missing)} key(s) that sealed ballots of {election.name} are not configured "
                 f"(key id {', '.join(missing)}): put the secret key the ballot was open under back "
                 "into SECRET_KEY or SECRET_KEY_FALLBACKS, then start the count again"
-            )
-        voted = Voter.objects.filter(election=election).exclude(voted="").count()
-        if voted != len(sealed):
-            raise BallotBoxError(
-                f"the ballot box of {election.name} holds {len(sealed)} ballots but the roll marks "
-                f"{voted} members as voted; the database has been altered outside the application"
             )
         ring = _ring()
         opened = [open_box(election.pk, key_id, bytes(box), ring=ring) for key_id, box in sealed]
