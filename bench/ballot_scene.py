@@ -28,6 +28,7 @@ import json
 import os
 import random
 import sys
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -45,7 +46,16 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from hustings.ballots.models import Ballot, Credential, Delivery, Tracker, Vote, Voter  # noqa: E402
+from hustings.ballots.box import open_ballot_box  # noqa: E402
+from hustings.ballots.models import (  # noqa: E402
+    Ballot,
+    Credential,
+    Delivery,
+    SealedBallot,
+    Tracker,
+    Vote,
+    Voter,
+)
 from hustings.ballots.roll import add_eligible_voters, mint_credentials  # noqa: E402
 from hustings.candidates.models import Candidacy, Slate, SlateMembership  # noqa: E402
 from hustings.elections.models import Contest, Election  # noqa: E402
@@ -198,9 +208,13 @@ def verify(scene_path: Path, result_path: Path) -> int:
     election = scene["election"]
     casts = result["casts"]
     trackers_seen: list[str] = result["trackers"]
-    ballots = Ballot.objects.filter(election=election).count()
+    sealed = SealedBallot.objects.filter(election=election).count()
     voted = Voter.objects.filter(election=election).exclude(voted="").count()
     used = Credential.objects.filter(voter__election=election, used=True).count()
+    started = time.perf_counter()
+    opened = open_ballot_box(Election.objects.get(pk=election))
+    opening_s = time.perf_counter() - started
+    ballots = Ballot.objects.filter(election=election).count()
     votes = Vote.objects.filter(ballot__election=election).count()
     stored_trackers = set(Tracker.objects.filter(election=election).values_list("code", flat=True))
     odd_ballots = (
@@ -221,7 +235,10 @@ def verify(scene_path: Path, result_path: Path) -> int:
     ):
         stored_rankings[f"{contest_id}:{ranking}"] += n
     cast_rankings: Counter[str] = Counter(result["rankings"])
+    linked = _linked_by_xmin(election)
     checks = {
+        "sealed boxes == successful casts": sealed == casts,
+        "boxes opened at the count == successful casts": opened == casts,
         "ballots == successful casts": ballots == casts,
         "voters marked voted == successful casts": voted == casts,
         "credentials used == successful casts": used == casts,
@@ -233,10 +250,15 @@ def verify(scene_path: Path, result_path: Path) -> int:
         "no tracker shown twice": len(set(trackers_seen)) == len(trackers_seen),
         "a tracker shown for every cast": len(trackers_seen) == casts,
         "stored rankings == cast rankings, contest by contest": stored_rankings == cast_rankings,
+        "no ballot, vote or tracker shares a transaction id with a roll entry": not any(
+            linked.values()
+        ),
     }
     report = {
         "database": connection.settings_dict["NAME"],
-        "ballots_linked_to_voters_by_xmin": _linked_by_xmin(election),
+        "rows_linked_to_voters_by_xmin": linked,
+        "sealed": sealed,
+        "opening_seconds": round(opening_s, 3),
         "ballots": ballots,
         "voters_voted": voted,
         "credentials_used": used,
@@ -251,22 +273,30 @@ def verify(scene_path: Path, result_path: Path) -> int:
     return 0 if report["ok"] else 1
 
 
-def _linked_by_xmin(election: int) -> int | None:
-    """Return how many ballots share a transaction id with a voter's roll row.
+def _linked_by_xmin(election: int) -> dict[str, int]:
+    """Return, per table, how many rows share a transaction id with a voter's roll entry.
 
-    Not a check: a measurement of the residual risk docs/security.md describes (PostgreSQL
-    stamps every row a transaction writes with its id). None on other databases.
+    PostgreSQL stamps every row a transaction writes with its id (`xmin`); a casting transaction
+    writes only the roll, the credential and a sealed box, so once the box is opened no ballot,
+    vote or tracker can share one. Empty on other databases.
     """
     if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM ballots_ballot b JOIN ballots_voter v ON v.xmin = b.xmin "
-            "WHERE b.election_id = %s AND v.election_id = %s",
-            [election, election],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+        return {}
+    linked = {}
+    for table, where in (
+        ("ballots_ballot", "t.election_id = %s"),
+        ("ballots_vote", "t.ballot_id IN (SELECT id FROM ballots_ballot WHERE election_id = %s)"),
+        ("ballots_tracker", "t.election_id = %s"),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {table} t JOIN ballots_voter v ON v.xmin = t.xmin "
+                f"WHERE {where} AND v.election_id = %s",
+                [election, election],
+            )
+            row = cursor.fetchone()
+        linked[table] = int(row[0]) if row else 0
+    return linked
 
 
 def main() -> int:

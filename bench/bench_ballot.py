@@ -14,26 +14,28 @@ What it does, in order (every step's parameters are options, see --help):
 3. The client is one asyncio process speaking raw HTTP/1.1 (keep-alive when the server offers it,
    a new connection when it closes one). Each voter follows the pages as a browser would:
 
-       GET  /ballot/code/<code>/   -> 302 to /ballot/paper/ (a fresh session)
+       GET  /ballot/code/<code>/   -> 302 to /ballot/paper/ (a signed voting cookie)
        GET  /ballot/paper/         -> the paper; read its CSRF token and its fields
        POST /ballot/paper/         -> the review page, choices in hidden fields
-       POST /ballot/cast/          -> 302 to /ballot/receipt/
-       GET  /ballot/receipt/       -> the tracker
+       POST /ballot/cast/          -> the receipt, with the tracker
 
    Choices are drawn per voter from the fields the paper shows (0-6 of the 12 block candidates in
    any combination, a ranking of 0-5 regional candidates; a few blank contests).
 
    Two timed phases, on separate voters:
    - "cast": the first three requests of every cast-phase voter are made untimed beforehand
-     (the warm-up, which also warms every worker); then the timed phase is the cast POST and the
-     receipt GET only. Ballots per second = receipts shown / the phase's wall-clock time.
-   - "journey": the whole five-request journey is timed, from opening the link to the receipt.
+     (the warm-up, which also warms every worker); then the timed phase is the cast POST only,
+     which answers with the receipt. Ballots per second = receipts showing a tracker / the
+     phase's wall-clock time.
+   - "journey": the whole four-request journey is timed, from opening the link to the receipt.
    Both run closed-loop: --concurrency voters in flight at once, each starting the next voter as
    soon as one finishes.
-4. Stops gunicorn, then `ballot_scene.py verify` checks the database against what the clients saw
-   (ballots = casts = voters marked voted = used credentials = trackers; 2 votes per ballot; every
-   tracker shown exists, none twice; stored rankings = cast rankings, contest by contest), and
-   drops the database unless --keep-db.
+4. Stops gunicorn, then `ballot_scene.py verify` checks the database against what the clients saw:
+   sealed boxes = casts = voters marked voted = used credentials; then it opens the ballot box as
+   the count does (timed) and checks ballots = casts = trackers, 2 votes per ballot, every tracker
+   shown stored and none twice, stored rankings = cast rankings contest by contest, and that no
+   ballot, vote or tracker shares a transaction id with a roll entry. It drops the database unless
+   --keep-db.
 
 Any unexpected response (status, missing field, no tracker) is an error: it is counted, the first
 few are printed, and the run exits 1. Never run by the test suite.
@@ -257,7 +259,6 @@ class Tally:
     """Timings and failures of one phase."""
 
     cast_ms: list[float] = field(default_factory=list)
-    receipt_ms: list[float] = field(default_factory=list)
     journey_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     requests: int = 0
@@ -311,19 +312,15 @@ async def open_and_review(conn: Connection, voter: Voter, tally: Tally, seed: in
     voter.cast_form = review_fields(r.body)
 
 
-async def cast_and_receipt(conn: Connection, voter: Voter, tally: Tally) -> None:
-    """Cast the reviewed ballot and read the tracker off the receipt (the last two steps)."""
+async def cast(conn: Connection, voter: Voter, tally: Tally) -> None:
+    """Cast the reviewed ballot and read the tracker off the receipt it answers with."""
     start = time.perf_counter()
-    r = await _call(conn, voter, tally, "POST", "/ballot/cast/", voter.cast_form, expect=302)
-    cast_done = time.perf_counter()
-    receipt_path = _location(r, "/ballot/receipt/")
-    r = await _call(conn, voter, tally, "GET", receipt_path)
+    r = await _call(conn, voter, tally, "POST", "/ballot/cast/", voter.cast_form)
     found = _TRACKER.search(r.body)
     if not found:
         raise PageError("the receipt shows no tracker")
     voter.tracker = found.group(1).decode()
-    tally.cast_ms.append((cast_done - start) * 1000)
-    tally.receipt_ms.append((time.perf_counter() - start) * 1000)
+    tally.cast_ms.append((time.perf_counter() - start) * 1000)
 
 
 async def run_phase(
@@ -345,7 +342,7 @@ async def run_phase(
                 if step in ("warm", "journey"):
                     await open_and_review(conn, voter, tally, seed)
                 if step in ("cast", "journey"):
-                    await cast_and_receipt(conn, voter, tally)
+                    await cast(conn, voter, tally)
             except (PageError, OSError, asyncio.IncompleteReadError, ValueError) as error:
                 tally.errors.append(
                     f"voter {voter.index} ({step}): {type(error).__name__}: {error}"
@@ -462,7 +459,6 @@ async def timed(
         "requests_per_second": round(tally.requests / seconds, 1),
         "connections_opened": tally.connections,
         "cast_ms": spread(tally.cast_ms),
-        "cast_and_receipt_ms": spread(tally.receipt_ms),
         "journey_ms": spread(tally.journey_ms),
         "machine_cpu_busy_percent": round(100 * (busy1 - busy0) / max(1, total1 - total0), 1),
         "server_cpu_seconds": round(server, 2),
@@ -592,7 +588,7 @@ def print_phase(result: dict[str, Any]) -> None:
         f"({result['requests_per_second']} requests/s, {result['concurrency']} in flight), "
         f"errors {result['errors']}"
     )
-    for label in ("cast_ms", "cast_and_receipt_ms", "journey_ms"):
+    for label in ("cast_ms", "journey_ms"):
         if result[label]:
             s = result[label]
             print(f"    {label}: p50 {s['p50']}  p95 {s['p95']}  p99 {s['p99']}  max {s['max']}")
@@ -729,12 +725,14 @@ def main() -> int:
         for name, ok in verification["checks"].items():
             print(f"  {'ok  ' if ok else 'FAIL'} {name}")
         print(
-            f"  ballots {verification['ballots']}, votes {verification['votes']}, voters marked "
-            f"{verification['voters_voted']}, trackers {verification['trackers_stored']}"
+            f"  sealed boxes {verification['sealed']}, opened at the count in "
+            f"{verification['opening_seconds']} s into ballots {verification['ballots']}, votes "
+            f"{verification['votes']}, trackers {verification['trackers_stored']}; voters marked "
+            f"{verification['voters_voted']}"
         )
         print(
-            "  ballots a database administrator can join to their voter by transaction id "
-            f"(docs/security.md, residual risk 1): {verification['ballots_linked_to_voters_by_xmin']}"
+            "  rows sharing a transaction id with a roll entry after opening: "
+            f"{verification['rows_linked_to_voters_by_xmin']}"
         )
         errors = sum(p["errors"] + p.get("warm_up_errors", 0) for p in phases)
         for p in phases:

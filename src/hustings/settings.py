@@ -175,6 +175,8 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `{% url %}` remembering argument-free view addresses (see template_urls.py).
+            "builtins": ["hustings.template_urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection
-from django.test import override_settings
+import threading
+from datetime import timedelta
 
-from hustings.ballots.box import BallotBoxError, missing_keys, open_ballot_box
-from hustings.ballots.casting import do_cast_ballot, find_credential
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from hustings.ballots.box import BallotBoxError, missing_keys, open_ballot_box, seal
+from hustings.ballots.casting import (
+    BallotClosed,
+    Checked,
+    _sql,
+    _store,
+    do_cast_ballot,
+    find_credential,
+    lock_ballot_box,
+)
 from hustings.ballots.models import (
     Ballot,
     Channel,
@@ -17,7 +30,9 @@ from hustings.ballots.models import (
     Vote,
     Voter,
 )
-from tests.factories import BallotScene
+from hustings.results.actions import do_publish_results, do_recount, do_start_count
+from hustings.results.models import Count, Publication
+from tests.factories import BallotScene, returning_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +89,14 @@ def test_casting_stores_one_sealed_box_and_nothing_readable():
     assert not Vote.objects.exists()
     assert not Tracker.objects.exists()
     trackers = list(Credential.objects.filter(used=True).values_list("tracker", flat=True))
-    assert len(trackers) == 8 and all(trackers)
+    assert len(trackers) == 8
+    assert all(trackers)
     for box in SealedBallot.objects.values_list("box", flat=True):
         box = bytes(box)
         # Neither the tracker nor any candidacy id can be read from the stored box.
         assert not any(tracker.encode() in box for tracker in trackers)
-        assert b"online" not in box and b"postal" not in box
+        assert b"online" not in box
+        assert b"postal" not in box
 
 
 def test_every_box_has_the_same_size_whatever_was_marked():
@@ -122,9 +139,11 @@ def test_opened_ballots_and_trackers_sit_in_the_order_of_their_random_keys():
     open_ballot_box(scene.election)
 
     ballots = _stored_order("ballots_ballot", "id")
-    assert len(ballots) == 12 and ballots == sorted(ballots)
+    assert len(ballots) == 12
+    assert ballots == sorted(ballots)
     trackers = _stored_order("ballots_tracker", "code")
-    assert len(trackers) == 12 and trackers == sorted(trackers)
+    assert len(trackers) == 12
+    assert trackers == sorted(trackers)
 
 
 def test_an_altered_box_stops_the_opening_and_changes_nothing():
@@ -139,7 +158,8 @@ def test_an_altered_box_stops_the_opening_and_changes_nothing():
         open_ballot_box(scene.election)
 
     assert SealedBallot.objects.count() == 4
-    assert not Ballot.objects.exists() and not Tracker.objects.exists()
+    assert not Ballot.objects.exists()
+    assert not Tracker.objects.exists()
 
 
 def test_a_box_moved_to_another_election_does_not_open():
@@ -209,3 +229,69 @@ def test_no_readable_row_ever_shares_a_transaction_id_with_a_voter():
     assert joined("ballots_vote") == 0
     assert joined("ballots_tracker") == 0
     assert joined("ballots_sealedballot") == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_cast_still_being_stored_when_the_count_starts_waits_and_is_refused():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the casting function and its advisory lock are PostgreSQL's")
+    scene = BallotScene()
+    _, code = scene.voter()
+    credential = find_credential(code)
+    outcome: list[object] = []
+
+    def cast() -> None:
+        # A cast that passed its check of the clock just before the close, now being stored.
+        try:
+            _store(credential, scene.election, Channel.ONLINE, Checked({}), "ABCDE-FGHJK")
+            outcome.append("stored")
+        except BaseException as error:  # reported in the test's own thread
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # What the count's start does first: take the ballot box's lock, then (here) start.
+        lock_ballot_box(scene.election)
+        caster = threading.Thread(target=cast)
+        caster.start()
+        caster.join(timeout=1.0)
+        assert caster.is_alive(), "the cast did not wait for the count's lock"
+        Count.objects.create(election=scene.election, seed="0", started_at=timezone.now())
+    caster.join(timeout=30)
+
+    [refusal] = outcome
+    assert isinstance(refusal, BallotClosed), refusal
+    assert not SealedBallot.objects.exists()
+    assert Voter.objects.filter(election=scene.election).exclude(voted="").count() == 0
+
+
+def test_ballots_stored_after_the_box_was_opened_stop_publication_until_a_recount_opens_them():
+    scene = BallotScene()
+    _cast_several(scene, 3)
+    scene.election.ballot_close_at = timezone.now() - timedelta(minutes=1)
+    scene.election.save(update_fields=["ballot_close_at"])
+    officer = returning_officer()
+    count = do_start_count(officer, scene.election, run_now=True)
+    # A cast that slipped past every check (the count's lock included): its three statements run
+    # straight after the opening.
+    voter, code = scene.voter()
+    credential = find_credential(code)
+    key_id, box = seal(scene.election.pk, Channel.ONLINE, "ABCDE-FGHJK", {})
+    mark_roll, mark_credential, insert_box = _sql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(mark_roll, [Channel.ONLINE, voter.pk])
+        cursor.execute(mark_credential, [True, "ABCDE-FGHJK", credential.pk, voter.pk, False])
+        cursor.execute(insert_box, [scene.election.pk, key_id, box])
+
+    with pytest.raises(ValidationError, match=r"1 ballot\(s\) of .* were stored after the count"):
+        do_publish_results(officer, count)
+    assert not Publication.objects.exists()
+
+    recount = do_recount(officer, scene.election, run_now=True)
+    assert not SealedBallot.objects.exists()
+    assert Ballot.objects.filter(election=scene.election).count() == 4
+    assert "ABCDE-FGHJK" in set(Tracker.objects.values_list("code", flat=True))
+    recount.refresh_from_db()
+    assert recount.is_done

@@ -850,6 +850,24 @@ def test_the_receipt_is_emailed_once_to_the_register_address_and_logged_without_
         assert tracker not in str(field.value_from_object(logged)), field.name
 
 
+def test_replaying_the_receipt_cookie_from_before_the_email_does_not_send_it_again():
+    scene = BallotScene()
+    _, code = scene.voter()
+    client = Client()
+    opened(client, code)
+    shown_tracker(client.post(CAST, paper_data(scene, [0], {})))
+    before = client.cookies[RECEIPT_COOKIE].value
+
+    client.post(RECEIPT)
+    for _ in range(3):
+        client.cookies[RECEIPT_COOKIE] = before
+        replayed = client.post(RECEIPT, follow=True)
+        assert "Your tracker has already been emailed to you." in text(replayed)
+
+    assert len(mail.outbox) == 1
+    assert BallotEmail.objects.count() == 1
+
+
 def test_a_receipt_cookie_naming_another_credentials_tracker_sends_no_email():
     scene = BallotScene()
     _, code = scene.voter()

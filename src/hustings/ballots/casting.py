@@ -1,9 +1,10 @@
 """Casting a ballot: one transaction seals the ballot into the box and marks voter and credential.
 
-The guard against voting twice is a conditional UPDATE of the voter's roll entry (`voted = ''`):
-of any number of concurrent casts with one credential, or a postal return racing an online vote,
-exactly one updates the row and the others find it already marked and store nothing. PostgreSQL
-makes the losers wait on the row lock and re-check the condition; SQLite serialises writers.
+Of any number of concurrent casts with one credential, or a postal return racing an online vote,
+exactly one marks the roll entry and the credential and the others find them marked and store
+nothing: on PostgreSQL the casting function locks the credential row, so the others wait and
+re-read it; SQLite serialises writers and the conditional UPDATE of the roll (`voted = ''`) is the
+guard.
 
 The ballot is stored sealed (`box.py`): nothing readable in the database is written by the same
 transaction as the roll mark, and the boxes are opened in random order when the count starts.
@@ -15,6 +16,7 @@ nothing anywhere says when, or which ballot is theirs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,6 +84,7 @@ def find_credential(code: str) -> Credential | None:
     return (
         Credential.objects.select_related("voter__election", "voter__member")
         .filter(code_digest__in=digests)
+        .order_by()
         .first()
     )
 
@@ -180,33 +183,82 @@ def _sql() -> tuple[str, str, str]:
     return (
         f"UPDATE {voter} SET voted = %s WHERE id = %s AND voted = ''",
         f"UPDATE {credential} SET used = %s, tracker = %s "
-        "WHERE id = %s AND used = %s AND revoked_at IS NULL",
+        "WHERE id = %s AND voter_id = %s AND used = %s AND revoked_at IS NULL",
         f"INSERT INTO {sealed} (election_id, key_id, box) VALUES (%s, %s, %s)",
     )
+
+
+# On PostgreSQL the cast is one call of the function `hustings_cast` (migration 0003): one round
+# trip, and outside a transaction block the call is its own transaction. It locks the credential
+# row, returns 1 if the credential is used or revoked and 2 if the roll entry is already marked
+# (changing nothing either way), and otherwise marks both, stores the box and returns 0.
+_CAST_CALL = "SELECT hustings_cast(%s, %s, %s, %s, %s, %s, %s)"
+# The advisory lock space of the ballot box (migration 0003): casts hold the election's lock
+# shared, and the count's start takes it exclusively (`lock_ballot_box`) before opening the box.
+BOX_LOCK_SPACE = 0x48755374
+
+
+def lock_ballot_box(election: Election) -> None:
+    """Wait for every cast of the election in progress to commit, and hold off new ones.
+
+    Inside the caller's transaction, until it ends; PostgreSQL only (SQLite serialises writers).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [BOX_LOCK_SPACE, election.pk])
 
 
 def _store(
     credential: Credential, election: Election, channel: str, checked: Checked, tracker: str
 ) -> None:
-    """Mark the roll and the credential and seal the ballot into the box; or refuse.
+    """Mark the roll and the credential and seal the ballot into the box, atomically; or refuse.
 
-    Three statements in one transaction, written in SQL because this is the one path every
-    ballot takes: the roll mark is the guard, the credential's the second, the box last.
+    Of any number of casts with one credential, concurrent or not, online or postal, exactly one
+    stores a ballot: PostgreSQL's function locks the credential row, so the others wait and then
+    find it used; on SQLite, which serialises writers, the conditional UPDATE of the roll entry is
+    the guard and a credential found spent rolls the roll mark back.
     """
     voter = credential.voter
     key_id, box = seal(election.pk, channel, tracker, checked.rankings)
+    if connection.vendor == "postgresql":
+        params = [credential.pk, voter.pk, channel, tracker, election.pk, key_id, box]
+        # Inside a caller's transaction a failed call (a tracker clash) must not abort the
+        # caller's work, so it gets a savepoint; on its own it needs no transaction block.
+        block = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with block, connection.cursor() as cursor:
+            cursor.execute(_CAST_CALL, params)
+            row = cursor.fetchone()
+        if row is not None and row[0] == 3:
+            raise BallotClosed(f"The count of {election.name} has started; no ballot can be added.")
+        if row is None or row[0] != 0:
+            _explain_refusal(credential)
+        return
     mark_roll, mark_credential, insert_box = _sql()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(mark_roll, [channel, voter.pk])
-        if cursor.rowcount != 1:
-            voter.refresh_from_db(fields=["voted"])
-            _refuse_if_spent(credential)
-            raise AlreadyVoted("A ballot has already been cast with this membership.")
-        cursor.execute(mark_credential, [True, tracker, credential.pk, False])
-        if cursor.rowcount != 1:
-            # Reissued between reading the credential and casting; raising rolls back the roll mark.
-            raise CodeNotValid(
-                "This code has just been replaced by a newer one; use the code in your latest "
-                "ballot email or letter."
-            )
-        cursor.execute(insert_box, [election.pk, key_id, box])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(mark_roll, [channel, voter.pk])
+            if cursor.rowcount != 1:
+                raise _Spent
+            cursor.execute(mark_credential, [True, tracker, credential.pk, voter.pk, False])
+            if cursor.rowcount != 1:
+                raise _Spent  # rolls the roll mark back
+            cursor.execute(insert_box, [election.pk, key_id, box])
+    except _Spent:
+        _explain_refusal(credential)
+
+
+class _Spent(Exception):
+    """The roll entry or the credential was found already marked: roll back and explain."""
+
+
+def _explain_refusal(credential: Credential) -> None:
+    """Raise the refusal for a cast that found the roll or credential marked: read them afresh."""
+    credential.refresh_from_db(fields=["used", "revoked_at"])
+    credential.voter.refresh_from_db(fields=["voted"])
+    _refuse_if_spent(credential)
+    if credential.used:
+        raise AlreadyVoted("A ballot has already been cast with this code.")
+    raise CodeNotValid(
+        "This code has just been replaced by a newer one; use the code in your latest "
+        "ballot email or letter."
+    )

@@ -22,7 +22,7 @@ from django.urls import reverse
 from hustings.elections.models import Contest, Election, Method, Phase
 from hustings.nominations.models import BallotEntry
 
-__all__ = ["BallotError", "Choice", "Paper", "papers_for"]
+__all__ = ["BallotError", "Choice", "Paper", "forget_papers", "papers_for"]
 
 
 class BallotError(ValueError):
@@ -148,6 +148,11 @@ def forget_papers() -> None:
     """Drop every paper this process holds, so the next read goes to the database."""
     with _cache_lock:
         _paper_cache.clear()
+
+
+def forget_election(sender: object, **kwargs: object) -> None:
+    """Drop this process's cached papers when an election is saved or deleted."""
+    forget_papers()
 
 
 def _read_papers(election: Election, region_id: int | None) -> list[Paper]:

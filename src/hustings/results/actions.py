@@ -18,6 +18,8 @@ from hustings.accounts.access import is_returning_officer
 from hustings.audit import tags
 from hustings.audit.chain import record_event
 from hustings.ballots.box import BallotBoxError, open_ballot_box
+from hustings.ballots.casting import lock_ballot_box
+from hustings.ballots.models import SealedBallot
 from hustings.elections.actions import do_update_election
 from hustings.elections.models import Election
 from hustings.results.counting import draw_seed, execute_count
@@ -129,7 +131,9 @@ def do_start_count(
             raise ValidationError(
                 f"{election.name} has already been counted (or is being counted); recount instead."
             )
-        # The first count is the point after which no ballot can be added: open the ballot box.
+        # The first count is the point after which no ballot can be added: wait for any cast
+        # still being stored, then open the ballot box.
+        lock_ballot_box(election)
         try:
             open_ballot_box(election)
         except BallotBoxError as error:
@@ -160,7 +164,15 @@ def do_recount(actor: User | None, election: Election, *, run_now: bool = False)
     original = counted(election)
     if original is None:
         raise ValidationError(f"{election.name} has no finished count to repeat.")
-    recount = _start(actor, election, CountKind.RECOUNT, original.seed, original)
+    with transaction.atomic():
+        # Any ballot stored after the count opened the box (which the locks make impossible on
+        # PostgreSQL) is opened now, so the recount counts every ballot.
+        if SealedBallot.objects.filter(election=election).exists():
+            try:
+                open_ballot_box(election)
+            except BallotBoxError as error:
+                raise ValidationError(f"The recount cannot start: {error}.") from None
+        recount = _start(actor, election, CountKind.RECOUNT, original.seed, original)
     return _run(recount, run_now)
 
 
@@ -180,6 +192,13 @@ def do_publish_results(actor: User | None, count: Count) -> Publication:
     with transaction.atomic():
         # Locking the election serialises two officers publishing at once.
         Election.objects.select_for_update().filter(pk=election.pk).first()
+        late = SealedBallot.objects.filter(election=election).count()
+        if late:
+            raise ValidationError(
+                f"{late} ballot(s) of {election.name} were stored after the count opened the "
+                "ballot box, so no count includes them; nothing can be published until they are "
+                "counted. Recount: a recount opens them first."
+            )
         if original_publication(election) is not None:
             raise ValidationError(
                 f"The results of {election.name} are already published; changes are amendments."

@@ -5,28 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ballots', '0001_initial'),
-        ('elections', '0002_contest_nomination_balance_and_ballot_order'),
+        ("ballots", "0001_initial"),
+        ("elections", "0002_contest_nomination_balance_and_ballot_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='credential',
-            name='tracker',
+            model_name="credential",
+            name="tracker",
             field=models.CharField(blank=True, max_length=16, null=True, unique=True),
         ),
         migrations.CreateModel(
-            name='SealedBallot',
+            name="SealedBallot",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('key_id', models.CharField(max_length=16)),
-                ('box', models.BinaryField()),
-                ('election', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sealed_ballots', to='elections.election')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("key_id", models.CharField(max_length=16)),
+                ("box", models.BinaryField()),
+                (
+                    "election",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sealed_ballots",
+                        to="elections.election",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sealed ballot',
+                "verbose_name": "sealed ballot",
             },
         ),
     ]

@@ -18,12 +18,16 @@ every 4xx response to the log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models.expressions import Col
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -47,7 +51,15 @@ from hustings.ballots.forms import (
     VoteForm,
     normalise_membership_number,
 )
-from hustings.ballots.models import Channel, Credential, Tracker
+from hustings.ballots.models import (
+    BallotEmail,
+    Channel,
+    Credential,
+    EmailKind,
+    EmailStatus,
+    Tracker,
+    Voter,
+)
 from hustings.ballots.papers import BallotError, Paper, papers_for
 from hustings.ballots.receipts import send_receipt_email
 from hustings.elections.models import Election, Phase
@@ -197,16 +209,85 @@ def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
 def _credential(pk: int | None) -> Credential | None:
     if pk is None:
         return None
+    # No ordering: the models' default orderings would join the roll and members just to sort one row.
     return (
         Credential.objects.select_related("voter__election", "voter__member", "voter__region")
         .filter(pk=pk)
+        .order_by()
         .first()
     )
 
 
-def _cookie_credential(request: HttpRequest) -> Credential | None:
+@dataclass(frozen=True)
+class _Column:
+    """One column of the casting query: the model field, and the converters Django applies to it."""
+
+    field: Any
+    converters: tuple[Callable[..., Any], ...]
+    expression: Col
+
+    def convert(self, value: object) -> object:
+        for converter in self.converters:
+            value = converter(value, self.expression, connection)
+        return value
+
+
+def _chain_sql() -> tuple[str, list[list[_Column]]]:
+    """Return one query reading a credential, its roll entry and election, and their columns."""
+    models = (Credential, Voter, Election)
+    quote = connection.ops.quote_name
+    columns: list[list[_Column]] = []
+    selected = []
+    for alias, model in zip("cve", models, strict=True):
+        chunk = []
+        for field in model._meta.concrete_fields:
+            expression = Col(alias, field)
+            converters = connection.ops.get_db_converters(expression) + field.get_db_converters(
+                connection
+            )
+            chunk.append(_Column(field, tuple(converters), expression))
+            selected.append(f"{alias}.{quote(field.column)}")
+        columns.append(chunk)
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {Credential._meta.db_table} c "
+        f"JOIN {Voter._meta.db_table} v ON v.id = c.voter_id "
+        f"JOIN {Election._meta.db_table} e ON e.id = v.election_id WHERE c.id = %s"
+    )
+    return sql, columns
+
+
+def _credential_for_casting(pk: int) -> Credential | None:
+    """Return the credential with its roll entry and election in one plain query.
+
+    The same rows `_credential` reads, less the member and region, which casting does not need
+    (they load on first use): the cast is the one request every ballot makes, and building this
+    query through the ORM cost more than everything else the cast does. Values pass through the
+    same converters the ORM applies (SQLite's datetimes, for one, become aware).
+    """
+    sql, columns = _chain_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = iter(row)
+    loaded = []
+    for model, chunk in zip((Credential, Voter, Election), columns, strict=True):
+        converted = [column.convert(next(values)) for column in chunk]
+        loaded.append(model.from_db(connection.alias, [c.field.attname for c in chunk], converted))
+    credential, voter, election = loaded
+    voter.election = election
+    credential.voter = voter
+    return credential
+
+
+def _cookie_pk(request: HttpRequest) -> int | None:
     text = _read_cookie(request, VOTING_COOKIE, _VOTING_SALT)
-    return _credential(int(text)) if text is not None and text.isdigit() else None
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def _cookie_credential(request: HttpRequest) -> Credential | None:
+    return _credential(_cookie_pk(request))
 
 
 def _enter(request: HttpRequest, credential: Credential) -> HttpResponse:
@@ -346,7 +427,8 @@ def _cast_before(request: HttpRequest, credential: Credential, error: Refused) -
 @require_POST
 def cast(request: HttpRequest) -> HttpResponse:
     """Re-check the reviewed choices and cast the ballot; answer with the receipt."""
-    credential = _cookie_credential(request)
+    pk = _cookie_pk(request)
+    credential = _credential_for_casting(pk) if pk is not None else None
     if credential is None:
         return _no_credential(request)
     if "change" in request.POST:
@@ -390,7 +472,12 @@ def _email_receipt(request: HttpRequest, held: Receipt, election: Election) -> H
     if credential is None or credential.tracker != held.tracker:
         return response
     member = credential.voter.member
-    if held.emailed:
+    # The cookie's flag is the browser's memory; the log is the server's, so replaying a cookie
+    # from before the email cannot send it again.
+    sent = BallotEmail.objects.filter(
+        election=election, member=member, kind=EmailKind.RECEIPT, status=EmailStatus.SENT
+    ).exists()
+    if held.emailed or sent:
         messages.info(request, "Your tracker has already been emailed to you.")
     elif not member.email:
         messages.warning(
