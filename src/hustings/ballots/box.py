@@ -151,7 +151,7 @@ def _insert(model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -
             for row in rows
         )
         placeholders = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", prepared)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(prepared))
 
 
 def open_ballot_box(election: Election) -> int:

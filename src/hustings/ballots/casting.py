@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -221,7 +222,7 @@ def _store(
     voter = credential.voter
     key_id, box = seal(election.pk, channel, tracker, checked.rankings)
     if connection.vendor == "postgresql":
-        params = [credential.pk, voter.pk, channel, tracker, election.pk, key_id, box]
+        params: list[Any] = [credential.pk, voter.pk, channel, tracker, election.pk, key_id, box]
         # Inside a caller's transaction a failed call (a tracker clash) must not abort the
         # caller's work, so it gets a savepoint; on its own it needs no transaction block.
         block = transaction.atomic() if connection.in_atomic_block else nullcontext()

@@ -5,7 +5,10 @@ costs one call, plus a shared advisory lock and a check that the count has not s
 function's comments). Other databases get nothing here.
 """
 
+from typing import Any
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 CREATE = """
 CREATE OR REPLACE FUNCTION hustings_cast(
@@ -46,12 +49,12 @@ DROP = "DROP FUNCTION IF EXISTS hustings_cast(bigint, bigint, text, text, bigint
 LOCK_SPACE = 0x48755374
 
 
-def create(apps, schema_editor):
+def create(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE % {"lock_space": LOCK_SPACE})
 
 
-def drop(apps, schema_editor):
+def drop(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
 

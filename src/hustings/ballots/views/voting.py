@@ -246,7 +246,7 @@ def _chain_sql() -> tuple[str, list[list[_Column]]]:
                 connection
             )
             chunk.append(_Column(field, tuple(converters), expression))
-            selected.append(f"{alias}.{quote(field.column)}")
+            selected.append(f"{alias}.{quote(str(field.column))}")
         columns.append(chunk)
     sql = (
         f"SELECT {', '.join(selected)} FROM {Credential._meta.db_table} c "
@@ -271,12 +271,14 @@ def _credential_for_casting(pk: int) -> Credential | None:
     if row is None:
         return None
     values = iter(row)
-    loaded = []
-    for model, chunk in zip((Credential, Voter, Election), columns, strict=True):
+
+    def load(model: type[Any], chunk: list[_Column]) -> Any:
         converted = [column.convert(next(values)) for column in chunk]
-        loaded.append(model.from_db(connection.alias, [c.field.attname for c in chunk], converted))
-    credential, voter, election = loaded
-    voter.election = election
+        return model.from_db(connection.alias, [c.field.attname for c in chunk], converted)
+
+    credential: Credential = load(Credential, columns[0])
+    voter: Voter = load(Voter, columns[1])
+    voter.election = load(Election, columns[2])
     credential.voter = voter
     return credential
 
