@@ -15,7 +15,6 @@ from hustings.ballots.box import BallotBoxError, missing_keys, open_ballot_box, 
 from hustings.ballots.casting import (
     BallotClosed,
     Checked,
-    _sql,
     _store,
     do_cast_ballot,
     find_credential,
@@ -279,11 +278,10 @@ def test_ballots_stored_after_the_box_was_opened_stop_publication_until_a_recoun
     voter, code = scene.voter()
     credential = find_credential(code)
     key_id, box = seal(scene.election.pk, Channel.ONLINE, "ABCDE-FGHJK", {})
-    mark_roll, mark_credential, insert_box = _sql()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(mark_roll, [Channel.ONLINE, voter.pk])
-        cursor.execute(mark_credential, [True, "ABCDE-FGHJK", credential.pk, voter.pk, False])
-        cursor.execute(insert_box, [scene.election.pk, key_id, box])
+    with transaction.atomic():
+        Voter.objects.filter(pk=voter.pk).update(voted=Channel.ONLINE)
+        Credential.objects.filter(pk=credential.pk).update(used=True, tracker="ABCDE-FGHJK")
+        SealedBallot.objects.create(election=scene.election, key_id=key_id, box=box)
 
     with pytest.raises(ValidationError, match=r"1 ballot\(s\) of .* were stored after the count"):
         do_publish_results(officer, count)
@@ -295,3 +293,31 @@ def test_ballots_stored_after_the_box_was_opened_stop_publication_until_a_recoun
     assert "ABCDE-FGHJK" in set(Tracker.objects.values_list("code", flat=True))
     recount.refresh_from_db()
     assert recount.is_done
+
+
+def test_a_box_copied_with_a_roll_entry_marked_to_match_stops_the_opening():
+    scene = BallotScene()
+    _cast_several(scene, 3)
+    copied = SealedBallot.objects.order_by("pk").first()
+    SealedBallot.objects.create(election=scene.election, key_id=copied.key_id, box=copied.box)
+    unvoted, _ = scene.voter()
+    Voter.objects.filter(pk=unvoted.pk).update(voted=Channel.ONLINE)
+
+    with pytest.raises(BallotBoxError, match="hold the same tracker: a box has been copied"):
+        open_ballot_box(scene.election)
+    assert SealedBallot.objects.count() == 4
+    assert not Ballot.objects.exists()
+
+
+def test_a_cast_after_the_count_started_is_refused_as_closed_and_stores_nothing():
+    scene = BallotScene()
+    _, code = scene.voter()
+    credential = find_credential(code)
+    Count.objects.create(election=scene.election, seed="0", started_at=timezone.now())
+
+    # A cast that passed its check of the clock before the count started, stored only now.
+    with pytest.raises(BallotClosed, match=r"The count of .* has started"):
+        _store(credential, scene.election, Channel.ONLINE, Checked({}), "ABCDE-FGHJK")
+    assert not SealedBallot.objects.exists()
+    assert Voter.objects.exclude(voted="").count() == 0
+    assert Credential.objects.filter(used=True).count() == 0

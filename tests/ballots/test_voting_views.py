@@ -110,13 +110,34 @@ def deleted(response, name: str) -> bool:
     )
 
 
+def binding(credential: Credential) -> str:
+    """Return what the site's cookies bind a credential with: the start of its code's digest."""
+    return credential.code_digest[:16]
+
+
+def voting_value(credential: Credential) -> str:
+    """Return the content of the voting cookie the site hands out for a credential."""
+    return f"{credential.pk}:{binding(credential)}"
+
+
+def receipt_value(credential: Credential, tracker: str, *, emailed: bool = False) -> str:
+    """Return the content of the receipt cookie the site hands out for a credential's vote."""
+    election = credential.voter.election_id
+    return f"{credential.pk}:{election}:{tracker}:{int(emailed)}:{binding(credential)}"
+
+
 def voting_credential(response) -> int | None:
     """Return the credential pk the response's voting cookie names, if it sets a valid one."""
     morsel = response.cookies.get(VOTING_COOKIE)
     if morsel is None or not morsel.value:
         return None
     value = unsigned(VOTING_COOKIE, set_cookie(response, VOTING_COOKIE).value, VOTING_SALT)
-    return int(value) if value is not None else None
+    if value is None:
+        return None
+    pk, bound = value.split(":")
+    credential = Credential.objects.get(pk=int(pk))
+    assert bound == binding(credential)
+    return credential.pk
 
 
 def receipt_says(response) -> str | None:
@@ -202,7 +223,7 @@ def test_an_accepted_code_is_held_in_a_signed_cookie_for_the_ballot_pages_and_no
 
     cookie = set_cookie(response, VOTING_COOKIE)
     credential = find_credential(code)
-    assert unsigned(VOTING_COOKIE, cookie.value, VOTING_SALT) == str(credential.pk)
+    assert unsigned(VOTING_COOKIE, cookie.value, VOTING_SALT) == voting_value(credential)
     # Signed, not merely encoded: the same value under the receipt's salt is not accepted.
     assert unsigned(VOTING_COOKIE, cookie.value, RECEIPT_SALT) is None
     assert code not in cookie.value
@@ -471,7 +492,7 @@ def test_casting_seals_exactly_one_ballot_and_answers_with_the_receipt():
     assert (credential.used, credential.tracker) == (True, tracker)
     # The voting cookie goes; the receipt cookie names the receipt and nothing of the choices.
     assert deleted(response, VOTING_COOKIE)
-    assert receipt_says(response) == f"{credential.pk}:{scene.election.pk}:{tracker}:0"
+    assert receipt_says(response) == receipt_value(credential, tracker)
     assert no_sessions()
     receipt = client.get(RECEIPT)
     assert shown_tracker(receipt) == tracker
@@ -529,7 +550,7 @@ def test_a_double_submitted_cast_seals_one_ballot_and_both_answers_show_its_trac
     assert ALREADY_CAST in text(second)
     assert "It was cast once, and counts once." in text(second)
     assert deleted(second, VOTING_COOKIE)
-    assert receipt_says(second) == f"{Credential.objects.get().pk}:{scene.election.pk}:{tracker}:0"
+    assert receipt_says(second) == receipt_value(Credential.objects.get(), tracker)
 
 
 def test_a_cast_whose_twin_request_already_cast_shows_the_twins_tracker():
@@ -545,7 +566,7 @@ def test_a_cast_whose_twin_request_already_cast_shows_the_twins_tracker():
     assert response.status_code == 200
     assert shown_tracker(response) == tracker
     assert ALREADY_CAST in text(response)
-    assert receipt_says(response).split(":")[2:] == [tracker, "0"]
+    assert receipt_says(response).split(":")[2:4] == [tracker, "0"]
     # The first cast stands: blank, as it was cast.
     (box,) = sealed(scene)
     assert box.rankings == {scene.national.pk: "", scene.regional.pk: ""}
@@ -687,22 +708,39 @@ def test_the_paper_without_a_voting_cookie_asks_for_a_code():
 
 def forgeries(victim: Credential, genuine: str) -> dict[str, str]:
     """Return voting cookies naming the victim's credential that this site did not hand out."""
-    _, timestamp, signature = genuine.split(":")
+    _, own_binding, timestamp, signature = genuine.split(":")
+    value = voting_value(victim)
     with override_settings(SECRET_KEY="another site's secret key " * 2, SECRET_KEY_FALLBACKS=[]):
-        another_key = signed(VOTING_COOKIE, str(victim.pk), VOTING_SALT)
+        another_key = signed(VOTING_COOKIE, value, VOTING_SALT)
     return {
-        "unsigned": str(victim.pk),
+        "unsigned": value,
         # The attacker's own genuine cookie with the pk changed to the victim's.
-        "tampered": f"{victim.pk}:{timestamp}:{signature}",
-        "receipt salt": signed(VOTING_COOKIE, str(victim.pk), RECEIPT_SALT),
-        "another cookie's signature": signed(RECEIPT_COOKIE, str(victim.pk), VOTING_SALT),
+        "tampered": f"{victim.pk}:{own_binding}:{timestamp}:{signature}",
+        "receipt salt": signed(VOTING_COOKIE, value, RECEIPT_SALT),
+        "another cookie's signature": signed(RECEIPT_COOKIE, value, VOTING_SALT),
         "another key": another_key,
+        # Whoever holds SECRET_KEY without the database: the site's own signature, but the victim's
+        # binding (part of a keyed digest kept only in the database) unknown.
+        "the site's key without the database": signed(
+            VOTING_COOKIE, f"{victim.pk}:{'0' * 16}", VOTING_SALT
+        ),
+        "the site's key with the attacker's binding": signed(
+            VOTING_COOKIE, f"{victim.pk}:{own_binding}", VOTING_SALT
+        ),
     }
 
 
 @pytest.mark.parametrize(
     "forgery",
-    ["unsigned", "tampered", "receipt salt", "another cookie's signature", "another key"],
+    [
+        "unsigned",
+        "tampered",
+        "receipt salt",
+        "another cookie's signature",
+        "another key",
+        "the site's key without the database",
+        "the site's key with the attacker's binding",
+    ],
 )
 def test_a_forged_or_tampered_voting_cookie_is_ignored(forgery: str):
     scene = BallotScene()
@@ -729,7 +767,7 @@ def test_a_voting_cookie_older_than_a_session_is_ignored(monkeypatch):
     then = time.time() - settings.SESSION_COOKIE_AGE - 60
     with monkeypatch.context() as past:
         past.setattr(signing.time, "time", lambda: then)
-        stale = signed(VOTING_COOKIE, str(credential.pk), VOTING_SALT)
+        stale = signed(VOTING_COOKIE, voting_value(credential), VOTING_SALT)
     client = Client()
     client.cookies[VOTING_COOKIE] = stale
 
@@ -738,7 +776,7 @@ def test_a_voting_cookie_older_than_a_session_is_ignored(monkeypatch):
     assert response["Location"] == VOTE
     assert nothing_cast()
     # The same cookie signed now is accepted: only its age refused it.
-    client.cookies[VOTING_COOKIE] = signed(VOTING_COOKIE, str(credential.pk), VOTING_SALT)
+    client.cookies[VOTING_COOKIE] = signed(VOTING_COOKIE, voting_value(credential), VOTING_SALT)
     assert client.post(CAST, paper_data(scene, [0], {})).status_code == 200
     assert SealedBallot.objects.count() == 1
 
@@ -750,7 +788,7 @@ def test_a_receipt_cookie_signed_for_voting_is_not_accepted_as_a_receipt():
     do_cast_ballot(credential, {})
     credential.refresh_from_db()
     client = Client()
-    receipt = f"{credential.pk}:{scene.election.pk}:{credential.tracker}:0"
+    receipt = receipt_value(credential, credential.tracker)
     client.cookies[RECEIPT_COOKIE] = signed(RECEIPT_COOKIE, receipt, VOTING_SALT)
 
     response = client.get(RECEIPT)
@@ -828,7 +866,7 @@ def test_the_receipt_is_emailed_once_to_the_register_address_and_logged_without_
     second = client.post(RECEIPT, follow=True)
 
     assert first["Location"] == RECEIPT
-    assert receipt_says(first).endswith(f":{tracker}:1")
+    assert receipt_says(first) == receipt_value(voter.credentials.get(), tracker, emailed=True)
     assert "We are emailing your tracker" in text(emailed)
     assert "Your tracker has been emailed" in text(emailed)
     assert "Email my tracker to me" not in text(emailed)
@@ -878,13 +916,34 @@ def test_a_receipt_cookie_naming_another_credentials_tracker_sends_no_email():
     client.post(CAST, paper_data(scene, [0], {}))
     mine = find_credential(code)
     client.cookies[RECEIPT_COOKIE] = signed(
-        RECEIPT_COOKIE, f"{mine.pk}:{scene.election.pk}:{theirs}:0", RECEIPT_SALT
+        RECEIPT_COOKIE, receipt_value(mine, theirs), RECEIPT_SALT
     )
 
     client.post(RECEIPT)
 
     assert mail.outbox == []
     assert not BallotEmail.objects.exists()
+
+
+def test_a_receipt_cookie_made_with_the_sites_key_but_without_the_database_sends_no_email():
+    scene = BallotScene()
+    voter, code = scene.voter()
+    tracker = do_cast_ballot(find_credential(code), {})
+    credential = voter.credentials.get()
+    forged = receipt_value(credential, tracker).rsplit(":", 1)[0] + ":" + "0" * 16
+    client = Client()
+    client.cookies[RECEIPT_COOKIE] = signed(RECEIPT_COOKIE, forged, RECEIPT_SALT)
+
+    client.post(RECEIPT)
+
+    assert mail.outbox == []
+    assert not BallotEmail.objects.exists()
+    # With the genuine binding the same request sends it.
+    client.cookies[RECEIPT_COOKIE] = signed(
+        RECEIPT_COOKIE, receipt_value(credential, tracker), RECEIPT_SALT
+    )
+    client.post(RECEIPT)
+    assert len(mail.outbox) == 1
 
 
 def test_a_member_with_no_email_address_is_told_to_write_the_tracker_down():

@@ -182,6 +182,12 @@ def open_ballot_box(election: Election) -> int:
             )
         ring = _ring()
         opened = [open_box(election.pk, key_id, bytes(box), ring=ring) for key_id, box in sealed]
+        trackers = sorted(box.tracker for box in opened)
+        if len(set(trackers)) != len(trackers):
+            raise BallotBoxError(
+                f"two sealed ballots of {election.name} hold the same tracker: a box has been "
+                "copied outside the application"
+            )
         # Random version-4 ids, and each table written in its own sorted order: the ballots'
         # order is that of their random ids, the trackers' that of the trackers themselves.
         ballots = sorted(((uuid.uuid4(), box) for box in opened), key=lambda pair: pair[0])
@@ -199,10 +205,6 @@ def open_ballot_box(election: Election) -> int:
                 for contest in sorted(box.rankings)
             ),
         )
-        _insert(
-            Tracker,
-            ("code", "election"),
-            ((code, election.pk) for code in sorted(box.tracker for box in opened)),
-        )
+        _insert(Tracker, ("code", "election"), ((code, election.pk) for code in trackers))
         SealedBallot.objects.filter(election=election).delete()
     return len(opened)

@@ -179,10 +179,16 @@ _TRACKER_DRAWS = 5
 
 
 def _sql() -> tuple[str, str, str]:
+    # Imported here: the results app builds on the ballots app, not the other way round.
+    from hustings.results.models import Count
+
     voter, credential = Voter._meta.db_table, Credential._meta.db_table
-    sealed = SealedBallot._meta.db_table
+    sealed, count = SealedBallot._meta.db_table, Count._meta.db_table
     return (
-        f"UPDATE {voter} SET voted = %s WHERE id = %s AND voted = ''",
+        # SQLite starts every transaction IMMEDIATE (settings), so this sees any count that
+        # started before the cast, and a count starting after it sees the cast's box.
+        f"UPDATE {voter} SET voted = %s WHERE id = %s AND voted = '' "
+        f"AND NOT EXISTS (SELECT 1 FROM {count} WHERE election_id = %s)",
         f"UPDATE {credential} SET used = %s, tracker = %s "
         "WHERE id = %s AND voter_id = %s AND used = %s AND revoked_at IS NULL",
         f"INSERT INTO {sealed} (election_id, key_id, box) VALUES (%s, %s, %s)",
@@ -190,9 +196,9 @@ def _sql() -> tuple[str, str, str]:
 
 
 # On PostgreSQL the cast is one call of the function `hustings_cast` (migration 0003): one round
-# trip, and outside a transaction block the call is its own transaction. It locks the credential
-# row, returns 1 if the credential is used or revoked and 2 if the roll entry is already marked
-# (changing nothing either way), and otherwise marks both, stores the box and returns 0.
+# trip, and outside a transaction block the call is its own transaction. It returns 3 if the
+# count has started, 1 if the credential is used or revoked, 2 if the roll entry is already
+# marked (changing nothing in each case), and otherwise marks both, stores the box and returns 0.
 _CAST_CALL = "SELECT hustings_cast(%s, %s, %s, %s, %s, %s, %s)"
 # The advisory lock space of the ballot box (migration 0003): casts hold the election's lock
 # shared, and the count's start takes it exclusively (`lock_ballot_box`) before opening the box.
@@ -237,7 +243,7 @@ def _store(
     mark_roll, mark_credential, insert_box = _sql()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(mark_roll, [channel, voter.pk])
+            cursor.execute(mark_roll, [channel, voter.pk, election.pk])
             if cursor.rowcount != 1:
                 raise _Spent
             cursor.execute(mark_credential, [True, tracker, credential.pk, voter.pk, False])
@@ -254,6 +260,11 @@ class _Spent(Exception):
 
 def _explain_refusal(credential: Credential) -> None:
     """Raise the refusal for a cast that found the roll or credential marked: read them afresh."""
+    from hustings.results.queries import count_started
+
+    election = credential.voter.election
+    if count_started(election):
+        raise BallotClosed(f"The count of {election.name} has started; no ballot can be added.")
     credential.refresh_from_db(fields=["used", "revoked_at"])
     credential.voter.refresh_from_db(fields=["voted"])
     _refuse_if_spent(credential)

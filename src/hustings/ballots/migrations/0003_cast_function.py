@@ -16,6 +16,7 @@ CREATE OR REPLACE FUNCTION hustings_cast(
     p_election bigint, p_key_id text, p_box bytea
 ) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
+    already text;
     spent boolean;
 BEGIN
     -- Shared with every other cast of the election; the count's start takes it exclusively before
@@ -25,16 +26,18 @@ BEGIN
     IF EXISTS (SELECT 1 FROM results_count WHERE election_id = p_election) THEN
         RETURN 3;
     END IF;
-    -- The credential's row lock is the guard: concurrent casts with it wait here, then re-read it.
+    -- The roll entry's row lock is the guard, taken before the credential's as reissuing a code
+    -- takes them: concurrent casts for the member wait here, then re-read both.
+    SELECT voted INTO already FROM ballots_voter WHERE id = p_voter FOR UPDATE;
     SELECT used OR revoked_at IS NOT NULL INTO spent
         FROM ballots_credential WHERE id = p_credential AND voter_id = p_voter FOR UPDATE;
-    IF spent IS NULL OR spent THEN
+    IF already IS NULL OR spent IS NULL OR spent THEN
         RETURN 1;
     END IF;
-    UPDATE ballots_voter SET voted = p_channel WHERE id = p_voter AND voted = '';
-    IF NOT FOUND THEN
+    IF already <> '' THEN
         RETURN 2;
     END IF;
+    UPDATE ballots_voter SET voted = p_channel WHERE id = p_voter;
     UPDATE ballots_credential SET used = true, tracker = p_tracker WHERE id = p_credential;
     INSERT INTO ballots_sealedballot (election_id, key_id, box) VALUES (p_election, p_key_id, p_box);
     RETURN 0;

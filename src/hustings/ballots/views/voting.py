@@ -1,14 +1,14 @@
 """Voting: entering a code, the ballot paper, review, casting, the receipt and the trackers.
 
 The code is the credential: no sign-in is needed (and being signed in changes nothing). Once a
-code is accepted the browser holds a signed cookie naming the credential, and nothing is kept on
-the server: the review page carries the choices as hidden fields, so a cast re-reads and re-checks
+code is accepted the browser holds a signed cookie naming the credential (and bound to it by part
+of its code's keyed digest, which only the database holds), and nothing is kept on the server: the review page carries the choices as hidden fields, so a cast re-reads and re-checks
 exactly what the voter saw, even across a server restart. The cast answers with the receipt (the
 tracker) itself, and swaps the voting cookie for a signed receipt cookie, which says nothing about
 the choices. Both cookies are scoped to the ballot pages, HttpOnly, and end with the browser.
 
 A cast refused as already voted, with a cookie whose credential was voted with online (a double
-click, a second tab, a reload of the receipt), shows that vote's receipt again: the tracker is kept
+click, a second tab, a retry after a lost answer), shows that vote's receipt again: the tracker is kept
 on the credential for that, never beside the ballot.
 
 Refusals (already voted, code replaced, unknown code, voting not open) are pages that explain
@@ -21,17 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Col
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -85,6 +88,19 @@ class Refusal:
     message: str
 
 
+def _binding(credential: Credential) -> str:
+    """Return what ties a cookie to a credential beyond its number: part of its code's digest.
+
+    The digest is keyed and stored only in the database, so whoever holds SECRET_KEY (which signs
+    cookies) but not the database cannot make a cookie for a credential they were never given.
+    """
+    return credential.code_digest[:16]
+
+
+def _binds(credential: Credential, binding: str) -> bool:
+    return constant_time_compare(_binding(credential), binding)
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What the receipt cookie says: whose receipt, in which election, the tracker, and if emailed."""
@@ -92,17 +108,20 @@ class Receipt:
     credential: int
     election: int
     tracker: str
+    binding: str
     emailed: bool = False
 
     def dumps(self) -> str:
-        return f"{self.credential}:{self.election}:{self.tracker}:{int(self.emailed)}"
+        return (
+            f"{self.credential}:{self.election}:{self.tracker}:{int(self.emailed)}:{self.binding}"
+        )
 
     @classmethod
     def loads(cls, text: str) -> Receipt | None:
         parts = text.split(":")
-        if len(parts) != 4 or not all(part.isdigit() for part in (parts[0], parts[1], parts[3])):
+        if len(parts) != 5 or not all(part.isdigit() for part in (parts[0], parts[1], parts[3])):
             return None
-        return cls(int(parts[0]), int(parts[1]), parts[2], parts[3] == "1")
+        return cls(int(parts[0]), int(parts[1]), parts[2], parts[4], parts[3] == "1")
 
 
 def _cookie_path() -> str:
@@ -232,8 +251,12 @@ class _Column:
         return value
 
 
-def _chain_sql() -> tuple[str, list[list[_Column]]]:
-    """Return one query reading a credential, its roll entry and election, and their columns."""
+@lru_cache(maxsize=64)
+def _chain_sql(connection: BaseDatabaseWrapper) -> tuple[str, list[list[_Column]]]:
+    """Return one query reading a credential, its roll entry and election, and their columns.
+
+    Built once per database connection (each thread has its own), converters included.
+    """
     models = (Credential, Voter, Election)
     quote = connection.ops.quote_name
     columns: list[list[_Column]] = []
@@ -264,7 +287,7 @@ def _credential_for_casting(pk: int) -> Credential | None:
     query through the ORM cost more than everything else the cast does. Values pass through the
     same converters the ORM applies (SQLite's datetimes, for one, become aware).
     """
-    sql, columns = _chain_sql()
+    sql, columns = _chain_sql(connections[DEFAULT_DB_ALIAS])
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
@@ -283,13 +306,19 @@ def _credential_for_casting(pk: int) -> Credential | None:
     return credential
 
 
-def _cookie_pk(request: HttpRequest) -> int | None:
+def _cookie_ids(request: HttpRequest) -> tuple[int, str] | None:
+    """Return the credential pk and binding the voting cookie names, if it is genuine."""
     text = _read_cookie(request, VOTING_COOKIE, _VOTING_SALT)
-    return int(text) if text is not None and text.isdigit() else None
+    pk, _, binding = (text or "").partition(":")
+    return (int(pk), binding) if pk.isdigit() and binding else None
 
 
 def _cookie_credential(request: HttpRequest) -> Credential | None:
-    return _credential(_cookie_pk(request))
+    ids = _cookie_ids(request)
+    credential = _credential(ids[0]) if ids is not None else None
+    if credential is None or ids is None or not _binds(credential, ids[1]):
+        return None
+    return credential
 
 
 def _enter(request: HttpRequest, credential: Credential) -> HttpResponse:
@@ -298,7 +327,7 @@ def _enter(request: HttpRequest, credential: Credential) -> HttpResponse:
     if refusal is not None:
         return _refused(request, refusal, credential=credential)
     response = redirect("ballots:paper")
-    _set_cookie(response, VOTING_COOKIE, str(credential.pk), _VOTING_SALT)
+    _set_cookie(response, VOTING_COOKIE, f"{credential.pk}:{_binding(credential)}", _VOTING_SALT)
     # Someone else's receipt from an earlier vote on this computer is not shown to this voter.
     response.delete_cookie(RECEIPT_COOKIE, path=_cookie_path())
     return response
@@ -417,7 +446,9 @@ def _cast_before(request: HttpRequest, credential: Credential, error: Refused) -
     if fresh is not None and fresh.used and fresh.tracker and fresh.voter.voted == Channel.ONLINE:
         held = _receipt(request)
         emailed = held is not None and held.credential == fresh.pk and held.emailed
-        receipt = Receipt(fresh.pk, fresh.voter.election_id, fresh.tracker, emailed)
+        receipt = Receipt(
+            fresh.pk, fresh.voter.election_id, fresh.tracker, _binding(fresh), emailed
+        )
         return _show_receipt(request, receipt, fresh.voter.election, again=True)
     refusal = _refusal(fresh or credential) or Refusal(
         "already-voted", "You have already voted", str(error)
@@ -429,9 +460,9 @@ def _cast_before(request: HttpRequest, credential: Credential, error: Refused) -
 @require_POST
 def cast(request: HttpRequest) -> HttpResponse:
     """Re-check the reviewed choices and cast the ballot; answer with the receipt."""
-    pk = _cookie_pk(request)
-    credential = _credential_for_casting(pk) if pk is not None else None
-    if credential is None:
+    ids = _cookie_ids(request)
+    credential = _credential_for_casting(ids[0]) if ids is not None else None
+    if credential is None or ids is None or not _binds(credential, ids[1]):
         return _no_credential(request)
     if "change" in request.POST:
         return _render_paper(request, credential, PaperForm(_papers(credential), request.POST))
@@ -450,7 +481,7 @@ def cast(request: HttpRequest) -> HttpResponse:
         # The form checks what the paper checks, so this is a paper that changed under the voter.
         messages.error(request, f"Your vote was not cast. {error}")
         return _render_paper(request, credential, form, status=400)
-    receipt = Receipt(credential.pk, credential.voter.election_id, tracker)
+    receipt = Receipt(credential.pk, credential.voter.election_id, tracker, _binding(credential))
     return _show_receipt(request, receipt, credential.voter.election)
 
 
@@ -471,7 +502,11 @@ def receipt(request: HttpRequest) -> HttpResponse:
 def _email_receipt(request: HttpRequest, held: Receipt, election: Election) -> HttpResponse:
     credential = _credential(held.credential)
     response = redirect("ballots:receipt")
-    if credential is None or credential.tracker != held.tracker:
+    if (
+        credential is None
+        or credential.tracker != held.tracker
+        or not _binds(credential, held.binding)
+    ):
         return response
     member = credential.voter.member
     # The cookie's flag is the browser's memory; the log is the server's, so replaying a cookie
@@ -489,7 +524,7 @@ def _email_receipt(request: HttpRequest, held: Receipt, election: Election) -> H
         )
     else:
         send_receipt_email.enqueue(member.pk, election.pk, held.tracker)
-        emailed = Receipt(held.credential, held.election, held.tracker, emailed=True)
+        emailed = Receipt(held.credential, held.election, held.tracker, held.binding, emailed=True)
         _set_cookie(response, RECEIPT_COOKIE, emailed.dumps(), _RECEIPT_SALT)
         messages.success(
             request, "We are emailing your tracker to the address on your membership record."
