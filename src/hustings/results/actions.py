@@ -45,9 +45,10 @@ def require_officer(actor: User | None) -> None:
         raise PermissionDenied("Only the returning officer may do this.")
 
 
-# An online cast checks the clock and then commits, within milliseconds (and gunicorn ends any
-# request after 30 seconds): the count waits this long after the close, so that the box it opens
-# holds every vote whose casting began before the close.
+# An online cast checks the clock and then commits within milliseconds: the count waits this long
+# after the close, so that the box it opens holds every vote whose casting began before the close.
+# (A cast still being stored when the count starts waits for the count's lock and is then refused:
+# see casting.lock_ballot_box.)
 CAST_GRACE = timedelta(seconds=30)
 
 
