@@ -620,7 +620,7 @@ def main() -> int:
     parser.add_argument("--warm-concurrency", type=int, default=32, help="in flight (warm-up)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
-    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--app", default="hustings.wsgi:application", help="the WSGI app to serve")
     parser.add_argument("--port", type=int, default=8765)

@@ -11,13 +11,15 @@ of the bench's own, `hustings_bench_results`, dropped and made afresh), then bui
 - 12 contests: a national block vote (6 seats, 12 candidates, at least 3 women) and one STV
   contest per region (2 seats, 6 candidates, at least 1 woman), the regions taking the Scottish,
   ERS97 and Meek rules in turn;
-- N ballots, bulk-inserted as `Ballot` and `Vote` rows (a national vote and a regional vote each,
-  so 2N votes), with preferences drawn from skewed random weights, 2% blank; after each mark the
-  voter marks another with probability --carry-on (0.75), up to the seats (block) or all.
+- N members on the roll, each marked as having voted, and N ballots sealed in the ballot box as
+  casting seals them (`ballots.box.seal`: a national vote and a regional vote each, so 2N votes),
+  with preferences drawn from skewed random weights, 2% blank; after each mark the voter marks
+  another with probability --carry-on (0.75), up to the seats (block) or all.
 
 Then it times `do_start_count(None, election, run_now=True)` from the call to the finished count
-(aggregation in SQL, the counts, the verification files and their checksums, storing the results)
-and the recounts the same way (`do_recount`, which also compares). The target is under 30 s.
+(opening the ballot box into ballots, votes and trackers, aggregation in SQL, the counts, the
+verification files and their checksums, storing the results) and the recounts the same way
+(`do_recount`, which also compares). The target is under 30 s.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,8 @@ def build(ballots: int, seed: int, carry_on: float) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from hustings.ballots.models import Ballot, Vote
+    from hustings.ballots.box import seal
+    from hustings.ballots.models import SealedBallot, Voter
     from hustings.candidates.models import Candidacy
     from hustings.elections.models import Contest, Election, RepresentationRule
     from hustings.members.models import Member, Region, Unit
@@ -177,45 +179,57 @@ def build(ballots: int, seed: int, carry_on: float) -> int:
     done = 0
     while done < ballots:
         size = min(chunk, ballots - done)
-        rows: list[Ballot] = []
-        votes: list[Vote] = []
-        for _ in range(size):
-            ballot = Ballot(
-                id=uuid.UUID(int=rng.getrandbits(128)), election=election, channel="online"
+        members = [
+            Member(
+                membership_number=f"V{done + k:07d}",
+                name=f"Voter {done + k}",
+                email="",
+                address="1 Bench Street",
+                postcode="AB1 2CD",
+                unit=units[(done + k) % REGIONS],
+                joined_on=today - timedelta(days=1000),
+                paid_until=today + timedelta(days=365),
+                updated_at=now,
             )
-            rows.append(ballot)
+            for k in range(size)
+        ]
+        boxes: list[SealedBallot] = []
+        for k in range(size):
             regional = contests[1 + rng.randrange(REGIONS)]
-            votes.append(
-                Vote(
-                    ballot=ballot,
-                    contest=national,
-                    ranking=_ranking(
-                        rng,
-                        candidates[national.pk],
-                        weights[national.pk],
-                        NATIONAL_SEATS,
-                        ranked=False,
-                        carry_on=carry_on,
-                    ),
-                )
-            )
-            votes.append(
-                Vote(
-                    ballot=ballot,
-                    contest=regional,
-                    ranking=_ranking(
-                        rng,
-                        candidates[regional.pk],
-                        weights[regional.pk],
-                        REGIONAL_CANDIDATES,
-                        ranked=True,
-                        carry_on=carry_on,
-                    ),
-                )
-            )
+            rankings = {
+                national.pk: _ranking(
+                    rng,
+                    candidates[national.pk],
+                    weights[national.pk],
+                    NATIONAL_SEATS,
+                    ranked=False,
+                    carry_on=carry_on,
+                ),
+                regional.pk: _ranking(
+                    rng,
+                    candidates[regional.pk],
+                    weights[regional.pk],
+                    REGIONAL_CANDIDATES,
+                    ranked=True,
+                    carry_on=carry_on,
+                ),
+            }
+            tracker = f"{done + k:010d}"
+            key_id, box = seal(election.pk, "online", tracker, rankings)
+            boxes.append(SealedBallot(election=election, key_id=key_id, box=box))
         with transaction.atomic():
-            Ballot.objects.bulk_create(rows)
-            Vote.objects.bulk_create(votes)
+            Member.objects.bulk_create(members)
+            Voter.objects.bulk_create(
+                Voter(
+                    election=election,
+                    member=member,
+                    region_id=member.unit.region_id,
+                    voted="online",
+                    added_at=now,
+                )
+                for member in members
+            )
+            SealedBallot.objects.bulk_create(boxes)
         done += size
     return election.pk
 
