@@ -507,9 +507,12 @@ def test_real_quirks_read_as_the_people_who_stood(shared_data: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_million_ballot_plain_file_is_read_by_the_fast_path(tmp_path: Path) -> None:
+def test_a_million_ballot_plain_file_is_read_by_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import random
-    import time
+
+    from hustings.counting.io import blt
 
     generator = random.Random(2026)
     shapes = []
@@ -520,11 +523,15 @@ def test_a_million_ballot_plain_file_is_read_by_the_fast_path(tmp_path: Path) ->
     names = "\n".join(f'"Candidate {i}"' for i in range(1, 21))
     path = tmp_path / "million.blt"
     path.write_text("20 9\n" + "\n".join(lines) + f'\n0\n{names}\n"A million"\n', encoding="utf-8")
-    started = time.perf_counter()
+
+    # The token parser (about ten seconds for this file on the project's machine, against a few
+    # tenths for the fast path) must not be reached: how long reading takes is the benchmark's
+    # business (bench/bench_count.py), which path reads it is this test's.
+    def token_parser(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a plain file fell back to the token parser")
+
+    monkeypatch.setattr(blt, "_parse_tokens", token_parser)
     profile = read_blt(path)
-    elapsed = time.perf_counter() - started
+
     assert profile.total_weight == 1_000_000
     assert len(profile.weights) == len(set(lines))
-    # A few tenths of a second on the project's 2-core machine; the token parser takes about ten
-    # seconds. The bound is loose so that a busy machine passes, but a fall back to it would not.
-    assert elapsed < 1.5, f"reading took {elapsed:.2f} s"

@@ -8,7 +8,6 @@ Reform Society, 3rd edition (1997).
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -675,7 +674,9 @@ def test_withdrawn_candidates_are_passed_over_and_left_off_the_sheet() -> None:
 
 
 @pytest.mark.slow
-def test_two_hundred_thousand_ballots_count_well_under_a_second() -> None:
+def test_two_hundred_thousand_ballots_count_with_every_first_preference_in_the_first_stage() -> (
+    None
+):
     rng = np.random.default_rng(2024)
     candidates, ballots = 20, 200_000
     # Two slates of eight and four independents; voters rank part of the field.
@@ -699,9 +700,13 @@ def test_two_hundred_thousand_ballots_count_well_under_a_second() -> None:
         weights=counts.astype(np.int64),
         seats=9,
     )
-    start = time.perf_counter()
     result = count(profile, Rules(method="ers97-stv", seed=1))
-    elapsed = time.perf_counter() - start
     assert len(result.elected) == 9
     assert result.valid == ballots
-    assert elapsed < 1.0, f"took {elapsed:.2f}s"
+    # Every valid paper is in some candidate's first-stage total, each as one whole vote. (How long
+    # the count takes is the benchmark's business: bench/bench_count.py.)
+    first = result.stages[0].totals
+    assert sum(Decimal(str(value)) for value in first.values()) == ballots
+    expected = np.bincount(rankings[:, 0], minlength=candidates)
+    by_name = {name: Decimal(str(value)) for name, value in first.items()}
+    assert [by_name[f"C{i}"] for i in range(candidates)] == [int(n) for n in expected]
