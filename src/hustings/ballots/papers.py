@@ -150,11 +150,6 @@ def forget_papers() -> None:
         _paper_cache.clear()
 
 
-def forget_election(sender: object, **kwargs: object) -> None:
-    """Drop this process's cached papers when an election is saved or deleted."""
-    forget_papers()
-
-
 def _read_papers(election: Election, region_id: int | None) -> list[Paper]:
     contests = [
         contest
