@@ -198,6 +198,12 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    # Django's PostgreSQL backend with a health check that needs no round trip (its docstring).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "hustings.db.postgresql"
+        # Parameters sent apart from the SQL, so psycopg can keep a statement run over and over on
+        # a connection prepared, and PostgreSQL stops planning it afresh each time.
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {
