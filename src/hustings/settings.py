@@ -175,8 +175,9 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # `{% url %}` remembering argument-free view addresses (see template_urls.py).
-            "builtins": ["hustings.template_urls"],
+            # `{% url %}`, `{% static %}` and `{% when %}` remembering what they render, where it
+            # cannot change while the process runs (see template_memo.py).
+            "builtins": ["hustings.template_memo"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

@@ -32,7 +32,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Col
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
@@ -67,6 +67,7 @@ from hustings.ballots.papers import BallotError, Paper, papers_for
 from hustings.ballots.receipts import send_receipt_email
 from hustings.elections.models import Election, Phase
 from hustings.results.queries import count_started
+from hustings.template_memo import reverse_fixed
 
 # The voting cookie holds the pk of the credential being voted with; the receipt cookie, after the
 # cast, the credential's pk, the election's and the tracker. Both signed, each with its own salt.
@@ -125,7 +126,7 @@ class Receipt:
 
 
 def _cookie_path() -> str:
-    return reverse("ballots:vote")
+    return reverse_fixed("ballots:vote")
 
 
 def _set_cookie(response: HttpResponse, name: str, value: str, salt: str) -> None:
