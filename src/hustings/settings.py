@@ -204,7 +204,10 @@ if DATABASE_URL:
         DATABASES["default"]["ENGINE"] = "hustings.db.postgresql"
         # Parameters sent apart from the SQL, so psycopg can keep a statement run over and over on
         # a connection prepared, and PostgreSQL stops planning it afresh each time.
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        # (Django turns psycopg's preparing off unless asked; 5 runs is psycopg's own default.)
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options.setdefault("prepare_threshold", 5)
 else:
     DATABASES = {
         "default": {

@@ -95,3 +95,19 @@ def test_a_notification_waiting_on_a_healthy_connection_is_read_and_the_connecti
 
     assert kept.connection is not None
     assert _backend_pid(kept) == pid
+
+
+def test_a_statement_run_over_and_over_is_kept_prepared():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: prepared statements are the server's")
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    probe = "SELECT %s::bigint + 1 AS hustings_prepared_probe"
+    with connection.cursor() as cursor:
+        for value in range(6):
+            cursor.execute(probe, [value])
+            assert cursor.fetchone()[0] == value + 1
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%hustings_prepared_probe%"],
+        )
+        assert cursor.fetchone()[0] == 1
