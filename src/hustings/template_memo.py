@@ -10,10 +10,12 @@ language), so it is remembered per process under exactly those:
   the script prefix and the current application namespace. Every other use is Django's own tag.
 - `{% static 'path' %}` with a literal path: keyed by the static files storage object. The
   project's templates use it without `{% load static %}`, which would load Django's own.
+- `{% include_fixed "name.html" %}`: a template whose output depends only on addresses and the
+  language (the site's footer, and its header for visitors not signed in), rendered once.
 - `{% when at %}`: a moment as `<time datetime="...">Monday 1 December 2026, 12:00 GMT</time>`,
   keyed by the moment, the current timezone and language.
 
-All three are installed through TEMPLATES' `builtins`.
+All are installed through TEMPLATES' `builtins`.
 `reverse_fixed` is the same memory for Python code.
 """
 
@@ -31,12 +33,12 @@ from django.template.base import FilterExpression, Parser, Token
 from django.templatetags import static as django_static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
 
-_LIMIT = 1024
+_LIMIT = 4096
 _lock = threading.Lock()
 _remembered: dict[Hashable, str] = {}
 
@@ -70,22 +72,40 @@ def _current_app(context: template.Context) -> str | None:
 
 
 class RememberedURLNode(template.Node):
-    """A URLNode for a constant view name with no arguments, remembered per process."""
+    """A URLNode for a constant view name, remembered per process for plain (str, int) arguments."""
 
     def __init__(self, node: defaulttags.URLNode, name: str) -> None:
         self.node = node
         self.name = name
 
     def render(self, context: template.Context) -> str:
+        args = tuple(arg.resolve(context) for arg in self.node.args)
+        kwargs = tuple((k, v.resolve(context)) for k, v in sorted(self.node.kwargs.items()))
+        plain = all(type(v) in (str, int) for v in args) and all(
+            type(v) in (str, int) for _, v in kwargs
+        )
+        if not plain:
+            # A model, a date, a lazy string: Django's own tag, which resolves them itself.
+            return self.node.render(context)
+        current_app = _current_app(context)
         key = (
             "url",
             self.name,
+            args,
+            kwargs,
             get_script_prefix(),
-            _current_app(context),
+            current_app,
             get_urlconf(),
             context.autoescape,
         )
-        return _remember(key, lambda: self.node.render(context))
+
+        def make() -> str:
+            address = reverse(
+                self.name, args=list(args), kwargs=dict(kwargs), current_app=current_app
+            )
+            return conditional_escape(address) if context.autoescape else address
+
+        return _remember(key, make)
 
 
 def _constant(expression: FilterExpression) -> str | None:
@@ -97,12 +117,54 @@ def _constant(expression: FilterExpression) -> str | None:
 
 @register.tag
 def url(parser: Parser, token: Token) -> template.Node:
-    """Return Django's URL node, remembered when it names a view with no arguments."""
+    """Return Django's URL node, remembered when it names a constant view and has no `as`."""
     node = defaulttags.url(parser, token)
-    if node.args or node.kwargs or node.asvar:
+    if node.asvar:
         return node
     name = _constant(node.view_name)
     return node if name is None else RememberedURLNode(node, name)
+
+
+class FixedIncludeNode(template.Node):
+    """An include of a template whose output depends only on addresses and the language."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        key = (
+            "include",
+            self.name,
+            get_script_prefix(),
+            get_urlconf(),
+            translation.get_language(),
+            context.autoescape,
+        )
+
+        def make() -> str:
+            assert context.template is not None  # set while a template renders
+            included = context.template.engine.get_template(self.name)
+            with context.push():
+                return str(included.render(context))
+
+        return SafeString(_remember(key, make))
+
+
+@register.tag
+def include_fixed(parser: Parser, token: Token) -> template.Node:
+    """`{% include_fixed "name.html" %}`: include a template rendered once per process.
+
+    Only for templates whose output depends on nothing but view addresses and the language (the
+    site's footer; its header for visitors who are not signed in): the first rendering's context
+    is the only one the template ever sees.
+    """
+    bits = token.split_contents()
+    name = bits[1] if len(bits) == 2 else ""
+    if len(name) < 3 or name[0] not in "'\"" or name[-1] != name[0]:
+        raise template.TemplateSyntaxError(
+            f'{bits[0]!r} takes one quoted template name, as in {bits[0]} "partials/footer.html"'
+        )
+    return FixedIncludeNode(name[1:-1])
 
 
 class RememberedStaticNode(template.Node):
