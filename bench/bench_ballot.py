@@ -380,6 +380,23 @@ def spread(values: list[float]) -> dict[str, float]:
     }
 
 
+def machine_speed() -> float:
+    """Return the CPU milliseconds a fixed pure-Python workload takes here now (best of five).
+
+    The same workload took anywhere from 274 to 478 ms within minutes on the 2-core development
+    VM: printed beside each phase, it says how fast the machine was while the phase ran.
+    """
+
+    def workload() -> float:
+        started = time.thread_time()
+        totals: dict[int, int] = {}
+        for i in range(2_000_000):
+            totals[i % 1000] = totals.get(i % 1000, 0) + i
+        return time.thread_time() - started
+
+    return round(min(workload() for _ in range(5)) * 1000, 1)
+
+
 def cpu_jiffies() -> tuple[int, int]:
     """Return the machine's busy and total CPU time so far, in clock ticks (from /proc/stat)."""
     with open("/proc/stat", encoding="ascii") as handle:
@@ -686,10 +703,17 @@ def main() -> int:
             for error in warm.errors[:5]:
                 print(f"    ! {error}")
             ready = [v for v in cast_voters if v.cast_form]
+            speed_before = machine_speed()
             result = asyncio.run(
                 timed(ready, args.concurrency, args.port, "cast", args.seed, watch)
             )
             result["warm_up_errors"] = len(warm.errors)
+            result["machine_speed_ms"] = [speed_before, machine_speed()]
+            print(
+                "  machine speed (a fixed Python workload, lower is faster): "
+                f"{result['machine_speed_ms'][0]} ms before the cast phase, "
+                f"{result['machine_speed_ms'][1]} ms after"
+            )
             phases.append(result)
             print_phase(result)
         if journey_voters:
